@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+# Generated briefs and uploads are never served as public media: only through views that
+# check the token or the staff login.
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("advisor.api.urls")),
+    path("staff/batches/", include("advisor.batch.urls")),
+    path("", include("advisor.briefs.urls")),
+    path("", include("advisor.web.urls")),
+]

@@ -1,0 +1,208 @@
+"""Admin for knowledge-base editors: every score shown beside its source, history on each row."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from clusters import models as kb
+
+
+@admin.display(description=_("source"))
+def source_link(obj: object) -> str:
+    source = getattr(obj, "source", None)
+    if source is None:
+        return "—"
+    kind = source.get_kind_display()
+    return format_html("{} <br><small>{}</small>", str(source), kind)
+
+
+class FactorScoreInline(admin.TabularInline):
+    model = kb.ClusterFactorScore
+    extra = 0
+    fields = ("factor", "score", "rationale_ko", "rationale_en", "source")
+    autocomplete_fields = ("source",)
+    ordering = ("factor__order",)
+
+
+class SectorStrengthInline(admin.TabularInline):
+    model = kb.ClusterSectorStrength
+    extra = 0
+    fields = ("sector", "strength", "rationale_ko", "rationale_en", "source")
+    autocomplete_fields = ("source",)
+    ordering = ("sector__order",)
+
+
+class ChallengeInline(admin.StackedInline):
+    model = kb.ClusterChallenge
+    extra = 0
+    autocomplete_fields = ("source",)
+
+
+class CityInline(admin.TabularInline):
+    model = kb.City
+    extra = 0
+    fields = ("slug", "name_ko", "name_en", "name_zh", "province_ko", "is_core")
+    show_change_link = True
+
+
+@admin.register(kb.Cluster)
+class ClusterAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_ko", "name_en", "name_zh", "order")
+    search_fields = ("code", "name_ko", "name_en", "name_zh")
+    inlines = [FactorScoreInline, SectorStrengthInline, ChallengeInline, CityInline]
+
+
+@admin.register(kb.Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ("key", "title", "publisher", "published", "kind")
+    list_filter = ("kind",)
+    search_fields = ("key", "title", "publisher", "reference")
+
+
+@admin.register(kb.Factor)
+class FactorAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_ko", "name_en", "order")
+    search_fields = ("code", "name_ko", "name_en")
+
+
+@admin.register(kb.Sector)
+class SectorAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_ko", "name_en", "name_zh", "group", "order")
+    list_filter = ("group",)
+    search_fields = ("code", "name_ko", "name_en", "name_zh")
+
+
+@admin.register(kb.ClusterFactorScore)
+class ClusterFactorScoreAdmin(SimpleHistoryAdmin):
+    list_display = ("cluster", "factor", "score", "short_rationale", source_link)
+    list_filter = ("cluster", "factor", "source__kind")
+    search_fields = ("rationale_ko", "rationale_en", "cluster__code", "factor__code")
+    list_select_related = ("cluster", "factor", "source")
+    autocomplete_fields = ("source",)
+
+    @admin.display(description=_("rationale"))
+    def short_rationale(self, obj: kb.ClusterFactorScore) -> str:
+        return obj.rationale_ko[:80]
+
+
+@admin.register(kb.ClusterSectorStrength)
+class ClusterSectorStrengthAdmin(SimpleHistoryAdmin):
+    list_display = ("cluster", "sector", "strength", "short_rationale", source_link)
+    list_filter = ("cluster", "sector", "strength", "source__kind")
+    search_fields = ("rationale_ko", "rationale_en", "cluster__code", "sector__code")
+    list_select_related = ("cluster", "sector", "source")
+    autocomplete_fields = ("source",)
+
+    @admin.display(description=_("rationale"))
+    def short_rationale(self, obj: kb.ClusterSectorStrength) -> str:
+        return obj.rationale_ko[:80]
+
+
+@admin.register(kb.ClusterChallenge)
+class ClusterChallengeAdmin(SimpleHistoryAdmin):
+    list_display = ("key", "cluster", "factor", source_link)
+    list_filter = ("cluster", "factor")
+    list_select_related = ("cluster", "factor", "source")
+    search_fields = ("key", "text_ko", "text_en")
+    autocomplete_fields = ("source",)
+
+
+class SpecialtyInline(admin.StackedInline):
+    model = kb.CitySpecialty
+    extra = 0
+    autocomplete_fields = ("source",)
+
+
+class MetricInline(admin.TabularInline):
+    model = kb.CityMetric
+    extra = 0
+    fields = ("metric", "period", "value", "unit", "source")
+    autocomplete_fields = ("source",)
+
+
+@admin.register(kb.City)
+class CityAdmin(SimpleHistoryAdmin):
+    list_display = ("slug", "name_ko", "name_en", "name_zh", "cluster", "province_ko", "is_core")
+    list_filter = ("cluster", "is_core")
+    search_fields = ("slug", "name_ko", "name_en", "name_zh", "province_ko")
+    list_select_related = ("cluster",)
+    inlines = [SpecialtyInline, MetricInline]
+
+
+@admin.register(kb.Zone)
+class ZoneAdmin(SimpleHistoryAdmin):
+    list_display = ("key", "name_ko", "name_zh", "city", "kind", source_link)
+    list_filter = ("kind", "city__cluster")
+    search_fields = ("key", "name_ko", "name_en", "name_zh")
+    list_select_related = ("city", "source")
+    filter_horizontal = ("sectors",)
+    autocomplete_fields = ("source", "city")
+
+
+@admin.register(kb.CitySpecialty)
+class CitySpecialtyAdmin(SimpleHistoryAdmin):
+    list_display = ("key", "city", "sector", "title_ko", source_link)
+    list_filter = ("sector", "city__cluster")
+    search_fields = ("key", "title_ko", "title_en", "keywords_ko", "keywords_en", "keywords_zh")
+    list_select_related = ("city", "sector", "source")
+    autocomplete_fields = ("source", "city")
+
+
+@admin.register(kb.GlossaryEntry)
+class GlossaryEntryAdmin(SimpleHistoryAdmin):
+    list_display = ("key", "terms_ko", "terms_en", "terms_zh", "sector")
+    list_filter = ("sector",)
+    search_fields = ("key", "terms_ko", "terms_en", "terms_zh")
+
+
+class FirmInline(admin.TabularInline):
+    model = kb.Firm
+    extra = 0
+    fields = ("rank", "name_ko", "name_zh", "name_en", "sector", "city")
+
+
+@admin.register(kb.FirmRanking)
+class FirmRankingAdmin(SimpleHistoryAdmin):
+    list_display = ("key", "name_ko", "name_zh", source_link)
+    search_fields = ("key", "name_ko", "name_en", "name_zh")
+    filter_horizontal = ("sectors",)
+    inlines = [FirmInline]
+
+
+@admin.register(kb.Firm)
+class FirmAdmin(SimpleHistoryAdmin):
+    list_display = ("name_ko", "name_zh", "ranking", "rank", "sector", "city")
+    list_filter = ("ranking", "sector")
+    search_fields = ("name_ko", "name_zh", "name_en")
+    list_select_related = ("ranking", "sector", "city")
+
+
+@admin.register(kb.Event)
+class EventAdmin(SimpleHistoryAdmin):
+    list_display = ("name_ko", "city", "sector", "starts", "ends", source_link)
+    list_filter = ("sector", "city")
+    search_fields = ("key", "name_ko", "name_en", "name_zh")
+    date_hierarchy = "starts"
+    list_select_related = ("city", "sector", "source")
+
+
+@admin.register(kb.CityMetric)
+class CityMetricAdmin(SimpleHistoryAdmin):
+    list_display = ("city", "metric", "period", "value", "unit", source_link)
+    list_filter = ("metric", "period")
+    search_fields = ("city__slug", "city__name_ko")
+    list_select_related = ("city", "source")
+
+
+@admin.register(kb.DatasetVersion)
+class DatasetVersionAdmin(admin.ModelAdmin):
+    list_display = ("revision", "changed_at")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from clusters.kbcheck import fixture_paths
+
+
+class Command(BaseCommand):
+    help = "Load (or reload) the knowledge base from fixtures/*.yaml, in one transaction."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        paths = fixture_paths(Path(settings.BASE_DIR) / "fixtures")
+        # One loaddata call so natural-key forward references between files resolve;
+        # rows are matched by natural key, so a reload updates instead of duplicating.
+        with transaction.atomic():
+            call_command("loaddata", *[str(p) for p in paths], verbosity=options["verbosity"])

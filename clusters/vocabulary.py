@@ -1,0 +1,58 @@
+"""The stable codes of DESIGN.md. Other systems and tests depend on them: never rename one.
+
+Adding a sector: append its code here and add it to the fixtures. Adding a cluster: see
+docs/DATA.md ("How to add a cluster").
+"""
+
+FACTORS: tuple[str, ...] = (
+    "research",
+    "manufacturing",
+    "market",
+    "capital",
+    "cost",
+    "talent",
+    "policy",
+    "openness",
+    "pilot",
+)
+
+SECTORS: tuple[str, ...] = (
+    "ai",
+    "semiconductors",
+    "biopharma",
+    "medical_devices",
+    "ev",
+    "batteries",
+    "solar",
+    "hydrogen",
+    "robotics",
+    "drones",
+    "optoelectronics",
+    "quantum",
+    "telecom",
+    "aerospace",
+    "data_centers",
+    "fintech",
+    "ecommerce",
+    "software",
+    "cybersecurity",
+    "autonomous_driving",
+    "advanced_manufacturing",
+    "new_materials",
+    "agritech",
+    "consumer_electronics",
+)
+
+CLUSTERS: tuple[str, ...] = (
+    "jjj",
+    "yrd",
+    "gba",
+    "chengyu",
+    "mid_yangtze",
+    "shandong",
+    "guanzhong",
+    "northeast",
+    "west_hub",
+)
+
+CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
