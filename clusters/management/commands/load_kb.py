@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from clusters.kbcheck import fixture_paths
@@ -16,6 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths = fixture_paths(Path(settings.BASE_DIR) / "fixtures")
+        if not paths:
+            raise CommandError("No knowledge-base fixtures (fixtures/*.yaml) were found.")
         # One loaddata call so natural-key forward references between files resolve;
         # rows are matched by natural key, so a reload updates instead of duplicating.
         with transaction.atomic():
