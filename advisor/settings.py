@@ -198,21 +198,29 @@ SPREADSHEET_MAX_BYTES = env_int("SPREADSHEET_MAX_BYTES", 20 * 1024 * 1024, minim
 
 # Django REST framework and the OpenAPI schema.
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header turns "not logged in" into a 401 (not a 403).
+    # Session authentication still enforces CSRF for logged-in browser requests.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
+    # JSON only: Swagger UI and Redoc (served from the app) replace the browsable API.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "advisor.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "anon_assess": env_str("API_ANON_ASSESS_RATE", "30/hour"),
+        "anon_whatif": env_str("API_ANON_WHATIF_RATE", "300/hour"),
         "anon": "600/hour",
         "user": "5000/hour",
     },
     "EXCEPTION_HANDLER": "advisor.api.errors.exception_handler",
+    # Client address for rate limits: REMOTE_ADDR unless NUM_PROXIES (below) says how many
+    # proxies to trust; never a client-supplied X-Forwarded-For on its own.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "China Entry Advisor API",
@@ -223,6 +231,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"HealthStateEnum": "advisor.api.schema.HEALTH_STATES"},
+    "TAGS": [
+        {"name": "knowledge base", "description": "China's city clusters, cities, sectors, "
+         "factors and glossary, every fact with its source. 지식 베이스 (공개)."},
+        {"name": "assessments", "description": "Rank the clusters for a company; read the "
+         "result and its PDF brief by the private token. 진출 평가."},
+        {"name": "staff", "description": "KIC staff only: every assessment by id, filterable. "
+         "Token: `python manage.py drf_create_token <username>`, then "
+         "`Authorization: Token <key>`. 직원 전용."},
+        {"name": "operations", "description": "Health check for the load balancer."},
+    ],
 }
 
 # Public forms: requests per client address per hour before a polite 429.
