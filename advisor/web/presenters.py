@@ -1,0 +1,181 @@
+"""Turn a stored ranking (the engine's JSON, docs/ARCHITECTURE.md) into what a page shows.
+
+Pages read ``Assessment.result`` and never re-rank, so everything here works on plain dicts
+and tolerates keys an older method version did not write. Names are shown in the page's
+language (the stored ranking keeps all three); free-text reasons and caveats stay in the
+language the assessment was made in, because that is how the engine wrote them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
+
+from advisor import charts
+from clusters.models import Factor
+
+
+def page_language() -> str:
+    return "en" if (get_language() or "ko").startswith("en") else "ko"
+
+
+def factor_names() -> dict[str, str]:
+    """Factor code -> name in the page's language (one query)."""
+    return {f.code: f.name for f in Factor.objects.all()}
+
+
+def cluster_name(entry: Mapping[str, Any], language: str | None = None) -> str:
+    name, _zh = charts.cluster_label(entry, language or page_language())
+    return name
+
+
+def cluster_zh(entry: Mapping[str, Any], language: str | None = None) -> str:
+    _name, zh = charts.cluster_label(entry, language or page_language())
+    return zh
+
+
+def percent(share: Any) -> str:
+    try:
+        return number_format(round(float(share) * 100))
+    except (TypeError, ValueError):
+        return "–"
+
+
+def robustness_sentence(result: Mapping[str, Any]) -> str:
+    """One plain sentence on how stable the top place is, e.g. "first in 86 % of …"."""
+    ranking = result.get("ranking") or []
+    robustness = result.get("robustness") or {}
+    if not ranking or "top_share" not in robustness:
+        return ""
+    top = cluster_name(ranking[0])
+    sentence = gettext(
+        "%(cluster)s comes first in %(share)s %% of plausible weightings of your needs."
+    ) % {"cluster": top, "share": percent(robustness.get("top_share"))}
+    return sentence
+
+
+def robustness_details(result: Mapping[str, Any], names: Mapping[str, str]) -> list[str]:
+    """Further plain sentences: the runner-up's share and what would flip the order."""
+    ranking = result.get("ranking") or []
+    robustness = result.get("robustness") or {}
+    by_code = {e.get("cluster"): e for e in ranking}
+    lines: list[str] = []
+    runner_up = robustness.get("runner_up")
+    shares = robustness.get("shares") or {}
+    if runner_up and runner_up in by_code:
+        lines.append(
+            gettext("%(cluster)s is first in %(share)s %% of them.")
+            % {
+                "cluster": cluster_name(by_code[runner_up]),
+                "share": percent(shares.get(runner_up, 0)),
+            }
+        )
+    flip = robustness.get("flip")
+    if isinstance(flip, Mapping) and flip.get("factor"):
+        lines.append(
+            gettext(
+                "The first place changes if the importance of %(factor)s moves from "
+                "%(from)s to %(to)s."
+            )
+            % {
+                "factor": names.get(flip["factor"], flip["factor"]),
+                "from": flip.get("from_weight", "–"),
+                "to": flip.get("to_weight", "–"),
+            }
+        )
+    margin = robustness.get("margin")
+    if margin is not None:
+        lines.append(
+            gettext("The lead over the second cluster is %(margin)s points.")
+            % {"margin": number_format(margin, 1)}
+        )
+    return lines
+
+
+def entry_view(entry: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """A ranking entry with display names and sorted contributions added."""
+    contributions = sorted(
+        (
+            {
+                "factor": c.get("factor"),
+                "name": names.get(str(c.get("factor")), str(c.get("factor"))),
+                "points": c.get("points") or 0,
+                "weight_percent": percent(c.get("weight")) if c.get("weight") is not None else "–",
+                "factor_score": c.get("factor_score"),
+            }
+            for c in entry.get("contributions") or []
+            if isinstance(c, Mapping)
+        ),
+        key=lambda c: -float(c["points"]),
+    )
+    return {
+        **entry,
+        "display_name": cluster_name(entry),
+        "display_zh": cluster_zh(entry),
+        "contribution_rows": contributions,
+        "cities": [c for c in entry.get("cities") or [] if isinstance(c, Mapping)],
+        "caveats": [str(c) for c in entry.get("caveats") or []],
+    }
+
+
+def ranking_chart(result: Mapping[str, Any], chart_id: str = "ranking-chart") -> SafeString:
+    """The inline SVG bar chart. charts.py escapes every text it draws (see its _text)."""
+    ranking = result.get("ranking") or []
+    if not ranking:
+        return mark_safe("")
+    return mark_safe(
+        charts.ranking_bar_chart(ranking, language=page_language(), chart_id=chart_id)
+    )
+
+
+def contributions_svg(entry: Mapping[str, Any], names: Mapping[str, str]) -> SafeString:
+    return mark_safe(
+        charts.contributions_chart(entry, names, language=page_language())
+    )
+
+
+def profile_svg(
+    entries: Sequence[Mapping[str, Any]], names: Mapping[str, str], needs: Mapping[str, Any]
+) -> SafeString:
+    return mark_safe(
+        charts.factor_profile_chart(entries, names, needs, language=page_language())
+    )
+
+
+def result_context(result: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """Everything the ranking part of a page needs (result page, what-if, staff detail)."""
+    ranking = [entry_view(e, names) for e in result.get("ranking") or [] if isinstance(e, Mapping)]
+    robustness = result.get("robustness") or {}
+    excluded = [
+        {**e, "display_name": cluster_name(e), "display_zh": cluster_zh(e)}
+        for e in result.get("excluded") or []
+        if isinstance(e, Mapping)
+    ]
+    return {
+        "ranking": ranking,
+        "top": ranking[0] if ranking else None,
+        "alternatives": ranking[1:3],
+        "excluded": excluded,
+        "robustness": robustness,
+        "clear_winner": bool(robustness.get("clear_winner", True)),
+        "robustness_sentence": robustness_sentence(result),
+        "robustness_details": robustness_details(result, names),
+        "chart": ranking_chart(result),
+        "dataset_version": result.get("dataset_version", ""),
+        "method_version": result.get("method_version", ""),
+        "result_language": result.get("language", ""),
+    }
+
+
+def needs_rows(intake: Mapping[str, Any], names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The company's stated needs (importance 0–5), in factor order, for summaries."""
+    needs = intake.get("needs") or {}
+    return [
+        {"factor": code, "name": name, "value": needs.get(code, "–")}
+        for code, name in names.items()
+    ]
+

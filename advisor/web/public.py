@@ -1,0 +1,124 @@
+"""Public pages (no login): landing, self-assessment, the private result, cluster profiles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from advisor.access import assessment_for_token
+from advisor.models import Assessment
+from advisor.web import chinamap, kb, presenters
+from advisor.web.forms import ConsultForm, IntakeForm
+from advisor.web.services import lead_create
+from advisor.web.views import private, ratelimited
+from clusters.models import Factor
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def rate_limited(group: str, rate_setting: str) -> Callable[[ViewFunc], ViewFunc]:
+    """Limit POSTs per client address to ``settings.<rate_setting>``, read per request
+    (so tests and deployments can change it), answering with the polite 429 page."""
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST" and is_ratelimited(
+                request,
+                group=group,
+                key="ip",
+                rate=getattr(settings, rate_setting),
+                method="POST",
+                increment=True,
+            ):
+                return ratelimited(request)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    clusters = kb.cluster_overview()
+    return render(
+        request,
+        "web/home.html",
+        {
+            "clusters": clusters,
+            "map_points": chinamap.map_points(clusters),
+            "map_paths": chinamap.OUTLINE_PATHS,
+            "map_width": chinamap.WIDTH,
+            "map_height": chinamap.HEIGHT,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("web-assess", "PUBLIC_ASSESS_RATE")
+def assess(request: HttpRequest) -> HttpResponse:
+    form = IntakeForm(request.POST if request.method == "POST" else None, with_contact=True)
+    if request.method == "POST" and form.is_valid():
+        assessment = form.save(origin=Assessment.Origin.PUBLIC, user=None)
+        return redirect("result", token=assessment.token)
+    return render(request, "web/assess.html", {"form": form})
+
+
+def _result_page(
+    request: HttpRequest, assessment: Assessment, consult_form: ConsultForm, status: int = 200
+) -> HttpResponse:
+    names = presenters.factor_names()
+    context = {
+        "assessment": assessment,
+        "consult_form": consult_form,
+        "needs": presenters.needs_rows(assessment.intake, names),
+        **presenters.result_context(assessment.result, names),
+    }
+    return private(render(request, "web/result.html", context, status=status))
+
+
+def result(request: HttpRequest, token: str) -> HttpResponse:
+    """The private result: reachable only through its token, rendered from the stored
+    ranking (never re-ranked, so it reads the same after the knowledge base changes)."""
+    assessment = assessment_for_token(token)
+    return _result_page(request, assessment, ConsultForm())
+
+
+@require_POST
+@rate_limited("web-consult", "PUBLIC_CONSULT_RATE")
+def consult(request: HttpRequest, token: str) -> HttpResponse:
+    assessment = assessment_for_token(token)
+    form = ConsultForm(request.POST)
+    if not form.is_valid():
+        return _result_page(request, assessment, form, status=400)
+    lead_create(assessment=assessment, **form.lead_fields())
+    messages.success(
+        request, gettext("Thank you. KIC China will contact you about a consultation.")
+    )
+    return private(redirect(reverse("result", args=[assessment.token]) + "#consult"))
+
+
+def cluster_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/cluster_list.html", {"clusters": kb.cluster_overview()})
+
+
+def cluster_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return render(request, "web/cluster_detail.html", kb.cluster_page(code))
+
+
+def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "web/city_detail.html", kb.city_page(slug))
+
+
+def method(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/method.html", {"factors": kb.with_loc(Factor.objects.all())})
