@@ -238,8 +238,8 @@ def contributions_chart(
         )
         total_text = total_label % {"total": f"{_score(entry.get('needs_fit')):.1f}"}
 
-    label_w = max(110.0, width * 0.2)
-    note_w = max(150.0, width * 0.27)
+    label_w = max(90.0, width * 0.16)
+    note_w = max(140.0, width * 0.26)
     left = label_w + 8
     bar_w = max(60.0, width - left - note_w - 40)
     row_h = 20.0

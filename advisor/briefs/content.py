@@ -1,0 +1,526 @@
+"""What the brief says: a plain dict built from an assessment, for ``brief/brief.html``.
+
+The recommendation (order, scores, fits, contributions, cities and their reasons, caveats,
+robustness, versions) comes only from ``assessment.result``: the brief never re-ranks, so an
+old brief regenerates with the same recommendation after the knowledge base changed.
+
+Background facts that the ranking JSON does not carry (a cluster's role, zones, city
+metrics, leading firms, upcoming events, source dates) are read from the current knowledge
+base. The snapshot has no zones, firms, events or metrics, so those few read-only queries go
+to ``clusters.models`` directly; they are descriptive and never change the recommendation.
+Events are those after the brief's own date (the assessment's date), so regenerating an old
+brief lists the same events as long as the knowledge base still holds them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
+
+from advisor.charts import cluster_label, contributions_chart, ranking_bar_chart
+from clusters import models as kb
+from clusters.snapshot import Snapshot, SourceRef
+
+# Metrics shown for each recommended city, in this order (the latest period of each).
+CITY_METRICS = ("gdp", "gdp_real_growth", "gdp_nominal_growth", "trade", "trade_growth")
+MAX_CITIES_IN_DEPTH = 4
+MAX_ZONES = 6
+MAX_FIRMS = 8
+MAX_EVENTS = 8
+# Words for robustness: the share of plausible weightings under which the top stays first.
+ROBUST_SHARE = 0.8
+FAIR_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    key: str
+    title: str
+    publisher: str
+    published: str  # ISO date or ""
+    reference: str
+
+    @classmethod
+    def from_ref(cls, ref: SourceRef) -> SourceLine:
+        return cls(ref.key, ref.title, ref.publisher, ref.published, ref.reference)
+
+    @classmethod
+    def from_model(cls, source: kb.Source) -> SourceLine:
+        published = source.published.isoformat() if source.published else ""
+        return cls(source.key, source.title, source.publisher, published, source.reference)
+
+
+class Sources:
+    """Every source the brief cites, each once, numbered in order of first use."""
+
+    def __init__(self, snapshot: Snapshot | None) -> None:
+        self._snapshot = snapshot
+        self._lines: dict[str, SourceLine] = {}
+
+    def cite(self, source: kb.Source | str | None) -> int | None:
+        """The source's number in the list (added if new); None when unknown."""
+        if not source:
+            return None
+        if isinstance(source, kb.Source):
+            line = SourceLine.from_model(source)
+        else:
+            ref = self._snapshot.sources.get(source) if self._snapshot else None
+            if ref is None:
+                return None
+            line = SourceLine.from_ref(ref)
+        if line.key not in self._lines:
+            self._lines[line.key] = line
+        return list(self._lines).index(line.key) + 1
+
+    def lines(self) -> list[SourceLine]:
+        return list(self._lines.values())
+
+
+def _lang(language: str) -> str:
+    return "en" if language.startswith("en") else "ko"
+
+
+def format_period(period: str) -> str:
+    """'2024Q1-Q3' -> '2024 Q1–Q3'; '2023' stays."""
+    return re.sub(r"^(\d{4})\s*Q(\d)\s*-\s*Q(\d)$", r"\1 Q\2–Q\3", period.strip())
+
+
+def format_value(value: Decimal | float, unit: str) -> str:
+    number = float(value)
+    text = f"{number:,.1f}" if abs(number) < 1000 else f"{number:,.0f}"
+    text = text.removesuffix(".0")
+    unit = unit.strip()
+    if unit in ("%", "％"):
+        return f"{text}%"
+    return f"{text} {unit}".strip()
+
+
+def brief_date(assessment: Any) -> dt.date:
+    """The assessment's date in the site's time zone (today for an unsaved one)."""
+    created = getattr(assessment, "created_at", None)
+    if created is None:
+        return timezone.localdate()
+    return timezone.localtime(created).date() if timezone.is_aware(created) else created.date()
+
+
+def robustness_words(robustness: Mapping[str, Any]) -> dict[str, Any]:
+    share = robustness.get("top_share")
+    try:
+        share_value = float(share)
+    except (TypeError, ValueError):
+        return {"percent": None, "verdict": "", "sentence": ""}
+    percent = round(share_value * 100)
+    if share_value >= ROBUST_SHARE:
+        verdict = gettext("a robust choice")
+    elif share_value >= FAIR_SHARE:
+        verdict = gettext("a fairly robust choice")
+    else:
+        verdict = gettext("a close call")
+    sentence = gettext(
+        "It comes first in %(percent)s%% of plausible weightings of the company's needs: "
+        "%(verdict)s."
+    ) % {"percent": percent, "verdict": verdict}
+    return {"percent": percent, "verdict": verdict, "sentence": sentence}
+
+
+def flip_sentence(
+    robustness: Mapping[str, Any], runner_up_name: str, factor_names: Mapping[str, str]
+) -> str:
+    flip = robustness.get("flip")
+    if not runner_up_name:
+        return ""
+    if not isinstance(flip, Mapping) or not flip.get("factor"):
+        return gettext(
+            "No single change in how much one need matters would put %(runner_up)s first."
+        ) % {"runner_up": runner_up_name}
+    return gettext(
+        "%(runner_up)s would come first if %(factor)s mattered %(to)s out of 5 "
+        "instead of %(from)s."
+    ) % {
+        "runner_up": runner_up_name,
+        "factor": factor_names.get(flip["factor"], flip["factor"]),
+        "to": flip.get("to_weight", "?"),
+        "from": flip.get("from_weight", "?"),
+    }
+
+
+def _entry_context(
+    entry: Mapping[str, Any],
+    language: str,
+    snapshot: Snapshot | None,
+    sources: Sources,
+    factor_names: Mapping[str, str],
+) -> dict[str, Any]:
+    name, zh = cluster_label(entry, language)
+    code = entry.get("cluster", "")
+    info = None
+    if snapshot is not None:
+        try:
+            info = snapshot.cluster(code)
+        except KeyError:
+            info = None
+    cities = []
+    for city in entry.get("cities") or []:
+        cities.append({
+            "slug": city.get("slug", ""),
+            "name": city.get("name", city.get("slug", "")),
+            "reason": city.get("reason", ""),
+            "source_no": sources.cite(city.get("source")),
+        })
+    contributions = sorted(
+        entry.get("contributions") or [], key=lambda c: -float(c.get("points") or 0)
+    )
+    strongest = [factor_names.get(c["factor"], c["factor"]) for c in contributions[:3]
+                 if float(c.get("points") or 0) > 0]
+    return {
+        "rank": entry.get("rank"),
+        "code": code,
+        "name": name,
+        "zh": zh,
+        "score": entry.get("score"),
+        "sector_fit": entry.get("sector_fit"),
+        "needs_fit": entry.get("needs_fit"),
+        "cities": cities,
+        "caveats": list(entry.get("caveats") or []),
+        "strongest": strongest,
+        "role": info.role(language) if info else "",
+        "summary": (info.summary_en if _lang(language) == "en" else info.summary_ko)
+        if info else "",
+    }
+
+
+def _zones(cluster: str, city_slugs: list[str], sectors: list[str], language: str,
+           sources: Sources) -> list[dict[str, Any]]:
+    zones = (
+        kb.Zone.objects.filter(city__cluster__code=cluster)
+        .select_related("city", "source")
+        .prefetch_related("sectors")
+    )
+    def relevance(zone: kb.Zone) -> tuple[int, int, str]:
+        in_sector = any(s.code in sectors for s in zone.sectors.all())
+        in_city = zone.city.slug in city_slugs
+        return (0 if in_sector else 1, 0 if in_city else 1, zone.key)
+
+    chosen = sorted(zones, key=relevance)
+    # Zones focused on the company's sectors come first; fill up with zones in the
+    # recommended cities, then stop: a list of every zone would bury the relevant ones.
+    chosen = [z for z in chosen if relevance(z)[:2] != (1, 1)][:MAX_ZONES]
+    en = _lang(language) == "en"
+    return [{
+        "name": z.name_en if en else z.name_ko,
+        "zh": z.name_zh,
+        "city": (z.city.name_en if en else z.city.name_ko),
+        "kind": z.get_kind_display(),
+        "description": z.description_en if en else z.description_ko,
+        "source_no": sources.cite(z.source),
+    } for z in chosen]
+
+
+def _metrics(city_slugs: list[str], language: str, sources: Sources) -> list[dict[str, Any]]:
+    rows = (
+        kb.CityMetric.objects.filter(city__slug__in=city_slugs, metric__in=CITY_METRICS)
+        .select_related("city", "source")
+        .order_by("city__slug", "metric", "-period")
+    )
+    latest: dict[tuple[str, str], kb.CityMetric] = {}
+    for row in rows:
+        latest.setdefault((row.city.slug, row.metric), row)
+    en = _lang(language) == "en"
+    out = []
+    for slug in city_slugs:
+        for metric in CITY_METRICS:
+            row = latest.get((slug, metric))
+            if row is None:
+                continue
+            out.append({
+                "city": row.city.name_en if en else row.city.name_ko,
+                "metric": row.get_metric_display(),
+                "period": format_period(row.period),
+                "value": format_value(row.value, row.unit),
+                "source_no": sources.cite(row.source),
+            })
+    return out
+
+
+def _firms(cluster: str, sectors: list[str], language: str,
+           sources: Sources) -> tuple[list[dict[str, Any]], bool]:
+    """Leading firms of the company's sectors: those located in the cluster, or, when the
+    rankings place none there, the national leaders (flagged so the brief says so)."""
+    in_sector = Q(sector__code__in=sectors) | Q(
+        sector__isnull=True, ranking__sectors__code__in=sectors
+    )
+    base = (
+        kb.Firm.objects.filter(in_sector)
+        .select_related("ranking", "ranking__source", "city")
+        .order_by("rank", "ranking__key")
+        .distinct()
+    )
+    local = list(base.filter(city__cluster__code=cluster)[:MAX_FIRMS])
+    firms, national = (local, False) if local else (list(base[:MAX_FIRMS]), True)
+    en = _lang(language) == "en"
+    return [{
+        "name": f.name_en if en else f.name_ko,
+        "zh": f.name_zh,
+        "rank": f.rank,
+        "ranking": f.ranking.name_en if en else f.ranking.name_ko,
+        "city": (f.city.name_en if en else f.city.name_ko) if f.city else "",
+        "source_no": sources.cite(f.ranking.source),
+    } for f in firms], national
+
+
+def _events(after: dt.date, sectors: list[str], city_slugs: list[str], language: str,
+            sources: Sources) -> list[dict[str, Any]]:
+    events = (
+        kb.Event.objects.filter(starts__gt=after)
+        .filter(Q(sector__code__in=sectors) | Q(city__slug__in=city_slugs))
+        .select_related("city", "source")
+        .order_by("starts", "key")[:MAX_EVENTS]
+    )
+    en = _lang(language) == "en"
+    return [{
+        "name": e.name_en if en else e.name_ko,
+        "zh": e.name_zh,
+        "starts": e.starts,
+        "ends": e.ends,
+        "location": e.location_en if en else e.location_ko,
+        "field": e.field_en if en else e.field_ko,
+        "source_no": sources.cite(e.source),
+    } for e in events]
+
+
+def _fact_sources(entries: Iterable[Mapping[str, Any]], snapshot: Snapshot | None,
+                  sectors: list[str], sources: Sources) -> None:
+    """Cite what the scores rest on: the factor scores and sector strengths of the clusters
+    the brief discusses (as the knowledge base documents them today)."""
+    if snapshot is None:
+        return
+    for entry in entries:
+        try:
+            info = snapshot.cluster(entry.get("cluster", ""))
+        except KeyError:
+            continue
+        for sector in sectors:
+            fact = info.sector_strengths.get(sector)
+            if fact:
+                sources.cite(fact.source)
+        for contribution in entry.get("contributions") or []:
+            fact = info.factor_scores.get(contribution.get("factor", ""))
+            if fact:
+                sources.cite(fact.source)
+
+
+def build_context(
+    assessment: Any,
+    language: str,
+    *,
+    snapshot: Snapshot | None,
+    decision: Any = None,
+) -> dict[str, Any]:
+    """Everything the template shows. Call inside ``translation.override(language)``."""
+    result: Mapping[str, Any] = assessment.result or {}
+    intake: Mapping[str, Any] = assessment.intake or {}
+    lang = _lang(language)
+    sources = Sources(snapshot)
+
+    factor_names = {f.code: f.name.get(lang) for f in snapshot.factors} if snapshot else {}
+    sector_names = {s.code: s.name.get(lang) for s in snapshot.sectors} if snapshot else {}
+    sector = intake.get("sector") or getattr(assessment, "sector", "")
+    sectors = [sector, *(intake.get("secondary_sectors") or [])]
+
+    ranking = list(result.get("ranking") or [])
+    entries = [_entry_context(e, language, snapshot, sources, factor_names) for e in ranking]
+    top = entries[0] if entries else None
+    alternatives = entries[1:3]
+    robustness = result.get("robustness") or {}
+    runner_code = robustness.get("runner_up") or (entries[1]["code"] if len(entries) > 1 else "")
+    runner = next((e for e in entries if e["code"] == runner_code), None)
+    date = brief_date(assessment)
+
+    in_depth: dict[str, Any] = {}
+    if top:
+        slugs = [c["slug"] for c in top["cities"]][:MAX_CITIES_IN_DEPTH]
+        firms, firms_national = _firms(top["code"], sectors, language, sources)
+        in_depth = {
+            "zones": _zones(top["code"], slugs, sectors, language, sources),
+            "metrics": _metrics(slugs, language, sources),
+            "firms": firms,
+            "firms_national": firms_national,
+            # Our own SVG: every text in it is escaped by advisor.charts.
+            "contributions_svg": mark_safe(
+                contributions_chart(
+                    ranking[0], factor_names, language=language, width=620,
+                    chart_id="brief-contributions",
+                )
+            ),
+        }
+        event_cities = slugs + [c["slug"] for alt in alternatives for c in alt["cities"][:1]]
+    else:
+        event_cities = []
+    events = _events(date, sectors, event_cities, language, sources)
+    _fact_sources(ranking[:3], snapshot, sectors, sources)
+
+    needs = intake.get("needs") or {}
+    needs_rows = sorted(
+        ({"factor": factor_names.get(code, code), "value": value} for code, value in needs.items()),
+        key=lambda row: -float(row["value"] or 0),
+    )
+    excluded = [
+        {"name": e.get("name") or e.get("cluster", ""), "reason": e.get("reason", "")}
+        for e in result.get("excluded") or []
+    ]
+    top_city = top["cities"][0] if top and top["cities"] else None
+    company = intake.get("company_name") or getattr(assessment, "company_name", "")
+    words = robustness_words(robustness)
+    flip = flip_sentence(robustness, runner["name"] if runner else "", factor_names)
+    stage = intake.get("stage", "")
+
+    return {
+        "language": lang,
+        "company": company,
+        "date": date,
+        "sector": sector_names.get(sector, sector),
+        "secondary_sectors": [sector_names.get(s, s) for s in sectors[1:]],
+        "keywords": intake.get("keywords", ""),
+        "stage": stage,
+        "stage_label": stage_label(stage),
+        "needs": needs_rows,
+        "dataset_version": result.get("dataset_version") or assessment.dataset_version,
+        "method_version": result.get("method_version") or assessment.method_version,
+        "entries": entries,
+        "top": top,
+        "top_city": top_city,
+        "runner_up": runner,
+        "alternatives": alternatives,
+        "excluded": excluded,
+        "robustness": words,
+        "summary_sentences": summary_sentences(
+            company=company, top=top, top_city=top_city, runner=runner,
+            robustness=robustness, words=words, flip=flip,
+        ),
+        "method_paragraphs": method_paragraphs(robustness),
+        "ranking_svg": mark_safe(  # escaped by advisor.charts
+            ranking_bar_chart(ranking, language=language, width=620, chart_id="brief-ranking")
+        ) if ranking else "",
+        "in_depth": in_depth,
+        "events": events,
+        "decision": _decision_context(decision, language, snapshot, entries),
+        "sources": sources.lines(),
+        "cluster_count": ngettext("%(count)s cluster", "%(count)s clusters", len(entries))
+        % {"count": len(entries)},
+    }
+
+
+def _decision_context(decision: Any, language: str, snapshot: Snapshot | None,
+                      entries: list[dict[str, Any]]) -> dict[str, Any] | None:
+    if decision is None:
+        return None
+    cluster_name = next(
+        (e["name"] for e in entries if e["code"] == decision.cluster), decision.cluster
+    )
+    city_name = decision.city
+    if snapshot is not None and decision.city in snapshot.cities:
+        city_name = snapshot.cities[decision.city].name.with_zh(language)
+    author = decision.author
+    return {
+        "cluster": cluster_name,
+        "city": city_name,
+        "note": decision.note,
+        "author": (author.get_full_name() or author.get_username()) if author else "",
+        "date": timezone.localtime(decision.created_at).date() if decision.created_at else None,
+    }
+
+
+def stage_label(stage: str) -> str:
+    labels = {
+        "idea": gettext("Idea"),
+        "startup": gettext("Startup"),
+        "early": gettext("Early stage"),
+        "growth": gettext("Growth"),
+        "scaleup": gettext("Scale-up"),
+        "established": gettext("Established company"),
+        "sme": gettext("Small or medium-sized enterprise"),
+        "large": gettext("Large company"),
+    }
+    return labels.get(stage, stage)
+
+
+def summary_sentences(
+    *,
+    company: str,
+    top: Mapping[str, Any] | None,
+    top_city: Mapping[str, Any] | None,
+    runner: Mapping[str, Any] | None,
+    robustness: Mapping[str, Any],
+    words: Mapping[str, Any],
+    flip: str,
+) -> list[str]:
+    """Two to four plain sentences; built here (not in the template) so that each is one
+    translatable string and the template escapes it once, as text."""
+    if not top:
+        return []
+    values = {"company": company, "cluster": top["name"], "score": f"{top['score']:.1f}"}
+    if top_city:
+        first = gettext(
+            "For %(company)s the best fit is %(cluster)s (score %(score)s out of 100), "
+            "with %(city)s as the first city to look at."
+        ) % {**values, "city": top_city["name"]}
+    else:
+        first = gettext(
+            "For %(company)s the best fit is %(cluster)s (score %(score)s out of 100)."
+        ) % values
+    sentences = [first]
+    if top.get("strongest"):
+        sentences.append(
+            gettext("What weighs most in its favour: %(factors)s.")
+            % {"factors": ", ".join(top["strongest"])}
+        )
+    robust = words.get("sentence", "")
+    margin = robustness.get("margin")
+    if runner and margin is not None:
+        robust = " ".join(filter(None, [robust, gettext(
+            "It leads the runner-up, %(runner_up)s, by %(margin)s points."
+        ) % {"runner_up": runner["name"], "margin": f"{float(margin):.1f}"}]))
+    if robust:
+        sentences.append(robust)
+    if flip:
+        sentences.append(flip)
+    return sentences
+
+
+def method_paragraphs(robustness: Mapping[str, Any]) -> list[str]:
+    paragraphs = [
+        gettext(
+            "Each cluster's score (0–100) combines two parts. Sector fit says how strong the "
+            "cluster is in the company's sector, secondary sectors and keywords, from the "
+            "knowledge base's sector strengths and city specialties. Needs fit weighs the "
+            "cluster's documented 0–100 score on each of nine factors (research, "
+            "manufacturing, market, capital, cost, talent, policy, openness, pilot production) "
+            "by the importance the company gave it; the contributions shown add up to it."
+        ),
+        gettext(
+            "Clusters the company excluded, or that fall below a minimum it set, are removed "
+            "before scoring. Caveats name a cluster's known weaknesses on what the company "
+            "weighs most."
+        ),
+    ]
+    samples = robustness.get("samples")
+    if samples:
+        paragraphs.append(gettext(
+            "Robustness: the importances were varied at random %(samples)s times within "
+            "plausible bounds; the share of variations in which the recommended cluster stays "
+            "first is the figure quoted in the summary."
+        ) % {"samples": samples})
+    paragraphs.append(gettext(
+        "The full method, its formulas and defaults are documented in the project's "
+        "methodology (docs/METHODOLOGY.md) under the method version printed on the cover."
+    ))
+    return paragraphs

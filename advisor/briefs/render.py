@@ -1,0 +1,101 @@
+"""Render an assessment's entry brief to PDF bytes (WeasyPrint, restricted fetcher).
+
+No caching here (see ``service.py``): this works on saved and unsaved assessments alike, which
+``manage.py assess --pdf`` needs.
+
+The brief has its own template engine rather than the site's: it needs no request context
+processors, it must load the ``brief`` filters without registering them site-wide, and it
+keeps autoescaping on explicitly.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.template import Engine
+from django.utils import translation
+
+from advisor.briefs.content import build_context
+from advisor.briefs.fetcher import BriefURLFetcher, base_url
+from clusters.snapshot import Snapshot, get_snapshot
+
+logger = logging.getLogger(__name__)
+
+# Bump when the template or CSS changes what a brief looks like: cached PDFs are keyed by it.
+BRIEF_TEMPLATE_VERSION = "2026.11-1"
+LANGUAGES = ("ko", "en")
+TEMPLATE_NAME = "brief/brief.html"
+
+
+@functools.cache
+def brief_engine() -> Engine:
+    return Engine(
+        dirs=[str(settings.BASE_DIR / "templates")],
+        app_dirs=False,
+        autoescape=True,
+        debug=False,
+        string_if_invalid="",
+        libraries={
+            "i18n": "django.templatetags.i18n",
+            "l10n": "django.templatetags.l10n",
+            "brief": "advisor.briefs.templatetags",
+        },
+    )
+
+
+def normalize_language(language: str | None) -> str:
+    return "en" if (language or "").lower().startswith("en") else "ko"
+
+
+def render_html(
+    assessment: Any,
+    language: str = "ko",
+    *,
+    decision: Any = None,
+    snapshot: Snapshot | None = None,
+) -> str:
+    """The brief as HTML (what WeasyPrint lays out); handy for debugging and tests."""
+    language = normalize_language(language)
+    if snapshot is None:
+        snapshot = get_snapshot()
+    with translation.override(language):
+        context = build_context(assessment, language, snapshot=snapshot, decision=decision)
+        context["template_version"] = BRIEF_TEMPLATE_VERSION
+        return brief_engine().get_template(TEMPLATE_NAME).render(
+            _template_context(context)
+        )
+
+
+def _template_context(context: dict[str, Any]) -> Any:
+    from django.template import Context
+
+    return Context(context, autoescape=True)
+
+
+def html_to_pdf(html: str, *, fetcher: BriefURLFetcher | None = None) -> bytes:
+    """Lay out HTML with the restricted fetcher and no attachments; return PDF bytes."""
+    from weasyprint import HTML  # imported late: loading Pango costs ~0.3 s at start-up
+
+    fetcher = fetcher or BriefURLFetcher()
+    document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher).render()
+    # Attachments are fetched at write time; the fetcher would refuse foreign ones, and the
+    # brief never embeds files, so drop them all (including our own assets).
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+    return document.write_pdf()
+
+
+def render_brief_pdf(
+    assessment: Any,
+    language: str = "ko",
+    *,
+    decision: Any = None,
+    snapshot: Snapshot | None = None,
+) -> bytes:
+    """The PDF brief of ``assessment`` (saved or not) with ``decision`` as its note."""
+    html = render_html(assessment, language, decision=decision, snapshot=snapshot)
+    return html_to_pdf(html)

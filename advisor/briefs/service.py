@@ -1,0 +1,110 @@
+"""The brief as a service: rendered once per variant, then served from storage.
+
+A variant is (assessment, language, template version, latest decision note). The dataset
+and method versions belong to the assessment itself (its stored result), so they need no
+place in the key. Views, the API, the zip task and the CLI all come through here.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import IO, Any
+from urllib.parse import quote
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from advisor.briefs.content import brief_date
+from advisor.briefs.render import BRIEF_TEMPLATE_VERSION, normalize_language, render_brief_pdf
+from advisor.models import Assessment, BriefFile, DecisionNote
+
+logger = logging.getLogger(__name__)
+
+
+def latest_decision(assessment: Assessment) -> DecisionNote | None:
+    if assessment.pk is None:
+        return None
+    return assessment.decisions.order_by("-created_at", "-id").first()
+
+
+def _variant(assessment: Assessment, language: str, decision: DecisionNote | None
+             ) -> dict[str, Any]:
+    return {
+        "assessment": assessment,
+        "language": language,
+        "template_version": BRIEF_TEMPLATE_VERSION,
+        "decision_id": decision.pk if decision else None,
+    }
+
+
+def brief_file(assessment: Assessment, language: str = "ko") -> BriefFile:
+    """The stored brief of a saved assessment, rendering and storing it the first time."""
+    if assessment.pk is None:
+        raise ValueError("only a saved assessment has a stored brief; use render_brief_pdf")
+    language = normalize_language(language)
+    decision = latest_decision(assessment)
+    variant = _variant(assessment, language, decision)
+    existing = BriefFile.objects.filter(**variant).first()
+    if existing is not None:
+        if existing.file and existing.file.storage.exists(existing.file.name):
+            return existing
+        # The row outlived its file (storage wiped or moved): render again, same row key.
+        existing.delete()
+
+    pdf = render_brief_pdf(assessment, language, decision=decision)
+    decision_part = variant["decision_id"] or 0
+    name = f"brief-{assessment.pk}-{language}-{BRIEF_TEMPLATE_VERSION}-{decision_part}.pdf"
+    brief = BriefFile(**variant, size=len(pdf))
+    brief.file.save(name, ContentFile(pdf), save=False)
+    try:
+        with transaction.atomic():
+            brief.save()
+    except IntegrityError:
+        # Another process rendered the same variant meanwhile: keep theirs, drop our copy.
+        brief.file.delete(save=False)
+        return BriefFile.objects.get(**variant)
+    return brief
+
+
+def brief_pdf(assessment: Assessment, language: str = "ko") -> bytes:
+    """The PDF bytes: from storage when this variant was rendered before; an unsaved
+    assessment (``assess --pdf`` without saving) is rendered directly, never stored."""
+    if assessment.pk is None:
+        return render_brief_pdf(assessment, language)
+    with brief_file(assessment, language).file.open("rb") as handle:
+        return handle.read()
+
+
+def open_brief(assessment: Assessment, language: str = "ko") -> IO[bytes]:
+    """A binary file handle on the stored brief, for streaming responses."""
+    return brief_file(assessment, language).file.open("rb")
+
+
+def _name_part(company: str) -> str:
+    # Letters and digits of any script, joined: "Sori Labs" -> "SoriLabs", "소리 랩" -> "소리랩".
+    cleaned = re.sub(r"[^\w-]+", "", company or "", flags=re.UNICODE).strip("_-.")
+    return cleaned[:60]
+
+
+def brief_filename(assessment: Assessment, language: str = "ko") -> str:
+    """'진출브리프_SoriLabs_2026-11-21.pdf' (Korean) or 'EntryBrief_SoriLabs_2026-11-21.pdf'."""
+    prefix = "EntryBrief" if normalize_language(language) == "en" else "진출브리프"
+    parts = [prefix, _name_part(assessment.company_name), brief_date(assessment).isoformat()]
+    return "_".join(p for p in parts if p) + ".pdf"
+
+
+def ascii_filename(filename: str) -> str:
+    """An ASCII stand-in for old clients that ignore ``filename*``."""
+    ascii_name = filename.replace("진출브리프", "EntryBrief")
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "", ascii_name)
+    ascii_name = re.sub(r"__+", "_", ascii_name).strip("_") or "brief.pdf"
+    return ascii_name
+
+
+def content_disposition(filename: str, *, attachment: bool = True) -> str:
+    kind = "attachment" if attachment else "inline"
+    return (
+        f'{kind}; filename="{ascii_filename(filename)}"; '
+        f"filename*=UTF-8''{quote(filename, safe='')}"
+    )
