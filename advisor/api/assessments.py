@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -257,16 +257,19 @@ class BriefView(APIMixin, APIView):
         self.request.accepted_media_type = JSONRenderer.media_type
         return super().handle_exception(exc)
 
-    def brief_response(self, request: Request, assessment: Assessment) -> HttpResponse:
-        from advisor.briefs.service import brief_pdf
+    def brief_response(self, request: Request, assessment: Assessment) -> FileResponse:
+        # Imported here: the brief app pulls in WeasyPrint, which the rest of the API (and
+        # its start-up) has no need for.
+        from advisor.briefs.service import brief_filename, content_disposition, open_brief
 
         language = request_language(request) or assessment.language
-        pdf = brief_pdf(assessment, language)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        filename = f"entry-brief-{assessment.created_at:%Y%m%d}-{language}.pdf"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        # The URL is the secret: keep the file out of shared caches.
+        if language not in ("ko", "en"):
+            language = "ko"
+        response = FileResponse(open_brief(assessment, language), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition(brief_filename(assessment, language))
+        # A brief names a company and its plans: never cached by proxies, never indexed.
         response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
 
@@ -287,7 +290,7 @@ class AssessmentBriefByToken(BriefView):
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, **schema.READ_ERRORS},
         **_BRIEF_DOC,
     )
-    def get(self, request: Request, token: str) -> HttpResponse:
+    def get(self, request: Request, token: str) -> FileResponse:
         return self.brief_response(request, access.assessment_for_token(token))
 
 
@@ -300,5 +303,5 @@ class StaffAssessmentBrief(BriefView):
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, **schema.STAFF_ERRORS},
         **_BRIEF_DOC,
     )
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: Request, pk: int) -> FileResponse:
         return self.brief_response(request, access.assessment_for_staff(request.user, pk))
