@@ -23,8 +23,6 @@ from advisor.web.services import lead_create
 from clusters.models import Sector
 
 NEED_LEVELS = [(str(n), str(n)) for n in range(6)]
-# The engine's default importance for a need left out; the form starts every scale there.
-DEFAULT_NEED_FALLBACK = 2
 
 __all__ = [
     "ConsultForm",
@@ -39,6 +37,12 @@ def _engine() -> Any:
     from advisor import engine
 
     return engine
+
+
+def _method() -> Any:
+    from advisor.engine import method
+
+    return method
 
 
 def _snapshot() -> Any:
@@ -100,7 +104,7 @@ class EngineFormMixin:
 
     def _add_need_and_knockout_fields(self, *, initial_needs: Mapping[str, Any]) -> None:
         lang = page_language()
-        default = getattr(_engine(), "DEFAULT_NEED", DEFAULT_NEED_FALLBACK)
+        default = _method().NEED_DEFAULT
         self.need_codes: list[str] = []
         for factor in self.snapshot.factors:
             self.need_codes.append(factor.code)
@@ -235,21 +239,17 @@ class IntakeForm(EngineFormMixin, forms.Form):
             required=False,
             widget=forms.CheckboxSelectMultiple(choices=sector_choices),
         )
-        stages = getattr(_engine(), "STAGES", None) or ("idea", "startup", "growth", "established")
+        method = _method()
         stage_labels = {
-            "idea": _("Idea or pre-seed"),
-            "startup": _("Startup (seed to Series A)"),
-            "growth": _("Growth (Series B or later)"),
-            "established": _("Established company"),
-            "scaleup": _("Scale-up"),
-            "sme": _("Small or medium enterprise"),
-            "large": _("Large enterprise"),
+            "startup": _("Startup"),
+            "sme": _("Small or medium-sized company"),
+            "large": _("Large company"),
         }
         self.fields["stage"] = forms.CharField(
             label=_("Stage"),
             required=False,
-            initial="startup" if "startup" in stages else stages[0],
-            widget=forms.Select(choices=[(s, stage_labels.get(s, s)) for s in stages]),
+            initial=method.DEFAULT_STAGE,
+            widget=forms.Select(choices=[(s, stage_labels.get(s, s)) for s in method.STAGES]),
         )
         self._add_need_and_knockout_fields(initial_needs={})
         if with_contact:
@@ -279,7 +279,8 @@ class IntakeForm(EngineFormMixin, forms.Form):
             "sector": data.get("sector") or "",
             "secondary_sectors": list(data.get("secondary_sectors") or []),
             "keywords": data.get("keywords") or "",
-            "stage": data.get("stage") or "",
+            # Absent means the engine's default stage; an empty string would be refused.
+            "stage": data.get("stage") or None,
             "language": page_language(),
             **self._needs_and_knockouts(data),
         }

@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from advisor import charts
-from clusters.models import Factor
+from clusters.models import Cluster, Factor, Sector, localized
 
 
 def page_language() -> str:
@@ -26,6 +26,18 @@ def page_language() -> str:
 def factor_names() -> dict[str, str]:
     """Factor code -> name in the page's language (one query)."""
     return {f.code: f.name for f in Factor.objects.all()}
+
+
+def cluster_roles() -> dict[str, str]:
+    """Cluster code -> its role in the page's language (one query). The ranking JSON does
+    not carry the role, and the role is descriptive text, not a result, so reading today's
+    wording is fine."""
+    return {c.code: localized(c, "role") for c in Cluster.objects.all()}
+
+
+def sector_name(code: str) -> str:
+    sector = Sector.objects.filter(code=code).first()
+    return sector.name if sector else code
 
 
 def cluster_name(entry: Mapping[str, Any], language: str | None = None) -> str:
@@ -146,9 +158,15 @@ def profile_svg(
     )
 
 
-def result_context(result: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+def result_context(
+    result: Mapping[str, Any],
+    names: Mapping[str, str],
+    roles: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """Everything the ranking part of a page needs (result page, what-if, staff detail)."""
     ranking = [entry_view(e, names) for e in result.get("ranking") or [] if isinstance(e, Mapping)]
+    for entry in ranking:
+        entry["role"] = (roles or {}).get(str(entry.get("cluster")), "")
     robustness = result.get("robustness") or {}
     excluded = [
         {**e, "display_name": cluster_name(e), "display_zh": cluster_zh(e)}

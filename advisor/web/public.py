@@ -20,7 +20,7 @@ from advisor.models import Assessment
 from advisor.web import chinamap, kb, presenters
 from advisor.web.forms import ConsultForm, IntakeForm
 from advisor.web.services import lead_create
-from advisor.web.views import private, ratelimited
+from advisor.web.views import private, ratelimited, url_or_none
 from clusters.models import Factor
 
 ViewFunc = Callable[..., HttpResponse]
@@ -82,7 +82,9 @@ def _result_page(
         "assessment": assessment,
         "consult_form": consult_form,
         "needs": presenters.needs_rows(assessment.intake, names),
-        **presenters.result_context(assessment.result, names),
+        "sector_name": presenters.sector_name(assessment.sector),
+        "brief_url": url_or_none("brief-token", assessment.token),
+        **presenters.result_context(assessment.result, names, presenters.cluster_roles()),
     }
     return private(render(request, "web/result.html", context, status=status))
 

@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,7 +28,7 @@ from advisor.models import Assessment
 from advisor.web import presenters
 from advisor.web.forms import DecisionNoteForm, IntakeForm, ScenarioForm
 from advisor.web.services import decision_note_create
-from advisor.web.views import staff_required
+from advisor.web.views import staff_required, url_or_none
 from clusters.models import Cluster, Sector
 
 PAGE_SIZE = 25
@@ -60,14 +60,6 @@ class DashboardFilterForm(forms.Form):
         self.fields["sector"].choices = [("", _("All")), *[(s.code, s.name) for s in sectors]]
 
 
-def _url_or_none(name: str, *args: Any, query: str = "") -> str | None:
-    """A URL of another part of the site that may not be installed yet (briefs, batches)."""
-    try:
-        return reverse(name, args=args) + query
-    except NoReverseMatch:
-        return None
-
-
 def _cluster_names() -> dict[str, str]:
     return {c.code: c.name for c in Cluster.objects.all()}
 
@@ -86,7 +78,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         row.sector_name = sector_names.get(row.sector, row.sector)
         row.top_cluster_name = cluster_names.get(row.top_cluster, row.top_cluster)
     leads = list(selectors.leads_for_dashboard()[:RECENT_LEADS])
-    export = _url_or_none("batch-export")
+    export = url_or_none("batch-export")
     return render(
         request,
         "staff/dashboard.html",
@@ -97,8 +89,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "leads": leads,
             "filtered": any(request.GET.get(p) for p in selectors.DASHBOARD_PARAMS),
             "export_url": (export + "?" + request.GET.urlencode()) if export else None,
-            "batch_url": _url_or_none("batch-upload") or _url_or_none("batch-list"),
-            "zip_url": _url_or_none("brief-zip-create"),
+            "batch_url": url_or_none("batch-upload") or url_or_none("batch-list"),
+            "zip_url": url_or_none("brief-zip-create"),
         },
     )
 
@@ -124,8 +116,8 @@ def _get(request: HttpRequest, pk: int) -> Assessment:
 
 def _brief_links(assessment: Assessment) -> dict[str, str | None]:
     return {
-        "brief_url": _url_or_none("staff-brief", assessment.pk),
-        "brief_url_en": _url_or_none("staff-brief", assessment.pk, query="?lang=en"),
+        "brief_url": url_or_none("brief-staff", assessment.pk),
+        "brief_url_en": url_or_none("brief-staff", assessment.pk, query="?lang=en"),
     }
 
 
@@ -140,6 +132,8 @@ def _detail_page(
     cluster_names = _cluster_names()
     for decision in decisions:
         decision.cluster_name = cluster_names.get(decision.cluster, decision.cluster)
+    for scenario in scenarios:
+        scenario.top_cluster_name = cluster_names.get(scenario.top_cluster, scenario.top_cluster)
     # One history, newest first: the consultant reads what happened in order.
     history = sorted(
         chain(
@@ -161,7 +155,8 @@ def _detail_page(
         "needs": presenters.needs_rows(assessment.intake, names),
         "result_url": request.build_absolute_uri(reverse("result", args=[assessment.token])),
         **_brief_links(assessment),
-        **presenters.result_context(assessment.result, names),
+        "sector_name": presenters.sector_name(assessment.sector),
+        **presenters.result_context(assessment.result, names, presenters.cluster_roles()),
     }
     return render(request, "staff/assessment_detail.html", context, status=status)
 

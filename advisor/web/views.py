@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 
 from advisor.access import is_staff
 
@@ -57,3 +58,12 @@ def private(response: HttpResponse) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "no-store"
     return response
+
+
+def url_or_none(name: str, *args: Any, query: str = "") -> str | None:
+    """A URL of another part of the site that may not be installed yet (briefs, batches),
+    so a page links to it once it exists and never fails because it does not."""
+    try:
+        return reverse(name, args=args) + query
+    except NoReverseMatch:
+        return None
