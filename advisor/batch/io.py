@@ -1,0 +1,413 @@
+"""Reading and writing spreadsheets: CSV (UTF-8 or CP949) and XLSX, as plain rows of text.
+
+Nothing here knows what an intake is. Reading yields the header row as written and then
+``(excel_row_number, cells)`` pairs, every cell a stripped string, one row at a time, so a
+10,000-row upload never sits in memory as a whole: CSV is read by pandas in chunks, XLSX by
+openpyxl in read-only (streaming) mode. Writing goes through :func:`safe_cell`, which
+neutralises anything a spreadsheet program would run as a formula.
+
+The file type is decided by its first bytes, not its name: a PNG renamed ``.xlsx`` or a
+Word document (also a zip) is refused with a message a consultant can act on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any, Literal
+
+import pandas as pd
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+CSV_CHUNK_ROWS = 2000
+MAX_COLUMNS = 200
+# Encodings tried in order. CP949 is a superset of EUC-KR and is what Korean Excel writes
+# when a sheet is saved as "CSV (comma delimited)".
+CSV_ENCODINGS = ("utf-8-sig", "cp949")
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls and password-protected .xlsx
+_BINARY_MAGICS = (
+    b"\x89PNG",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF8",
+    b"%PDF",
+    b"\x1f\x8b",  # gzip
+    b"Rar!",
+    b"7z\xbc\xaf",
+    b"BM",
+)
+
+
+class SpreadsheetError(Exception):
+    """The file as a whole cannot be read; ``message`` is shown to the person who sent it."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass
+class Sheet:
+    kind: Literal["csv", "xlsx"]
+    headers: list[str]
+    # (row number as Excel shows it, header = 1; one stripped string per header)
+    rows: Iterator[tuple[int, list[str]]]
+    # For a progress bar only: the sheet's stated size or the CSV's line count.
+    estimated_rows: int | None = None
+
+
+def file_size(file: IO[bytes]) -> int:
+    position = file.tell()
+    file.seek(0, io.SEEK_END)
+    size = file.tell()
+    file.seek(position)
+    return size
+
+
+def sniff_kind(file: IO[bytes]) -> Literal["csv", "xlsx"]:
+    """'xlsx' or 'csv' from the content; SpreadsheetError for anything else."""
+    file.seek(0)
+    head = file.read(8192)
+    file.seek(0)
+    if not head.strip().removeprefix(codecs.BOM_UTF8).strip():
+        raise SpreadsheetError(_("The file is empty."), "empty_file")
+    if head.startswith(_ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(file) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise SpreadsheetError(
+                _("The file looks like a damaged zip archive, not an Excel workbook."),
+                "bad_xlsx",
+            ) from exc
+        finally:
+            file.seek(0)
+        if "xl/workbook.xml" not in names:
+            raise SpreadsheetError(
+                _("The file is a zip archive but not an Excel workbook (.xlsx)."), "wrong_type"
+            )
+        return "xlsx"
+    if head.startswith(_OLE_MAGIC):
+        raise SpreadsheetError(
+            _(
+                "Old Excel files (.xls) and password-protected workbooks cannot be read. "
+                "Save the sheet as .xlsx or CSV without a password and upload it again."
+            ),
+            "wrong_type",
+        )
+    if head.startswith(_BINARY_MAGICS) or b"\x00" in head:
+        raise SpreadsheetError(
+            _("This is not a spreadsheet. Upload a .xlsx workbook or a CSV file."), "wrong_type"
+        )
+    return "csv"
+
+
+def open_sheet(file: IO[bytes], *, max_bytes: int, max_rows: int) -> Sheet:
+    """The first sheet of a CSV or XLSX file, streamed. Raises SpreadsheetError."""
+    size = file_size(file)
+    if size > max_bytes:
+        raise SpreadsheetError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": f"{size / 1048576:.1f}", "limit": f"{max_bytes / 1048576:.1f}"},
+            "too_large",
+        )
+    if size == 0:
+        raise SpreadsheetError(_("The file is empty."), "empty_file")
+    kind = sniff_kind(file)
+    if kind == "xlsx":
+        headers, rows, estimate = _read_xlsx(file)
+    else:
+        headers, rows, estimate = _read_csv(file)
+    return Sheet(
+        kind=kind, headers=headers, rows=_limit(rows, max_rows), estimated_rows=estimate
+    )
+
+
+def _limit(rows: Iterator[tuple[int, list[str]]], max_rows: int) -> Iterator[tuple[int, list[str]]]:
+    for count, row in enumerate(rows, start=1):
+        if count > max_rows:
+            raise SpreadsheetError(
+                _("The file has more than %(limit)s rows. Split it into smaller files.")
+                % {"limit": f"{max_rows:,}"},
+                "too_many_rows",
+            )
+        yield row
+
+
+def _text(value: Any) -> str:
+    """A cell as the text a person typed: 3.0 -> '3', a date -> '2026-01-31'."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time.min:
+        return value.date().isoformat()
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _headers(values: Sequence[Any]) -> list[str]:
+    headers = [_text(v) for v in values[:MAX_COLUMNS]]
+    while headers and not headers[-1]:
+        headers.pop()
+    if not headers:
+        raise SpreadsheetError(
+            _("The first row must hold the column headers, but it is empty."), "no_header"
+        )
+    return headers
+
+
+# --- XLSX -----------------------------------------------------------------------------------
+
+
+def _read_xlsx(file: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[str]]], int | None]:
+    # openpyxl directly rather than pandas.read_excel: pandas opens workbooks with
+    # data_only=True, which turns a formula into the value Excel last computed (or nothing).
+    # We want the formula's text, validated like any other text, and never evaluated.
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=False, keep_links=False)
+        sheet = workbook.worksheets[0]
+        first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    except SpreadsheetError:
+        raise
+    except Exception as exc:  # any parser failure on an untrusted file
+        raise SpreadsheetError(
+            _("The workbook could not be read (%(error)s). Save it again from Excel.")
+            % {"error": type(exc).__name__},
+            "bad_xlsx",
+        ) from exc
+    headers = _headers(first)
+    width = len(headers)
+    estimate = sheet.max_row - 1 if isinstance(sheet.max_row, int) else None
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            # max_col keeps a stray cell far to the right from widening every row.
+            for number, values in enumerate(
+                sheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2
+            ):
+                cells = [_text(v) for v in values]
+                cells.extend([""] * (width - len(cells)))
+                yield number, cells
+        except SpreadsheetError:
+            raise
+        except Exception as exc:  # a damaged sheet part further down
+            raise SpreadsheetError(
+                _("The workbook could not be read (%(error)s). Save it again from Excel.")
+                % {"error": type(exc).__name__},
+                "bad_xlsx",
+            ) from exc
+        finally:
+            workbook.close()
+
+    return headers, rows(), estimate
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def _detect_encoding(file: IO[bytes]) -> str:
+    """The first of CSV_ENCODINGS that decodes the whole file, read in 1 MiB blocks."""
+    for encoding in CSV_ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        file.seek(0)
+        try:
+            while block := file.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        finally:
+            file.seek(0)
+        return encoding
+    raise SpreadsheetError(
+        _("The CSV file is neither UTF-8 nor Korean Excel's encoding (CP949/EUC-KR)."),
+        "bad_encoding",
+    )
+
+
+def _delimiter(file: IO[bytes], encoding: str) -> str:
+    """Comma unless the header line plainly uses tabs or semicolons (some Excel locales)."""
+    file.seek(0)
+    line = file.readline(65536).decode(encoding, errors="replace")
+    file.seek(0)
+    counts = {d: line.count(d) for d in (",", "\t", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _line_count(file: IO[bytes]) -> int:
+    count = 0
+    file.seek(0)
+    while block := file.read(1 << 20):
+        count += block.count(b"\n")
+    file.seek(0)
+    return count
+
+
+def _read_csv(file: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[str]]], int | None]:
+    encoding = _detect_encoding(file)
+    sep = _delimiter(file, encoding)
+    common: dict[str, Any] = {
+        "header": None,
+        "sep": sep,
+        "encoding": encoding,
+        "dtype": str,
+        # Text in, text out: no "NA" -> NaN, no "007" -> 7, no "1e3" -> 1000.0.
+        "keep_default_na": False,
+        "na_filter": False,
+        # Blank lines stay rows so that row numbers match what Excel shows.
+        "skip_blank_lines": False,
+        "index_col": False,
+        "engine": "c",
+    }
+    try:
+        first = pd.read_csv(file, nrows=1, **common)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise SpreadsheetError(
+            _("The CSV file could not be read: %(error)s") % {"error": str(exc)[:200]},
+            "bad_csv",
+        ) from exc
+    finally:
+        file.seek(0)
+    headers = _headers(first.iloc[0].tolist() if len(first) else [])
+    width = len(headers)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        # Fixed names + usecols make the parser drop surplus cells on a ragged row instead
+        # of failing the whole file; short rows are padded with "".
+        reader = pd.read_csv(
+            file, names=range(width), usecols=range(width), chunksize=CSV_CHUNK_ROWS, **common
+        )
+        number = 0
+        try:
+            for chunk in reader:
+                for values in chunk.itertuples(index=False, name=None):
+                    number += 1
+                    if number == 1:
+                        continue  # the header row
+                    yield number, [v.strip() if isinstance(v, str) else "" for v in values]
+        except (pd.errors.ParserError, ValueError) as exc:
+            raise SpreadsheetError(
+                _("The CSV file could not be read after row %(row)s: %(error)s")
+                % {"row": number, "error": str(exc)[:200]},
+                "bad_csv",
+            ) from exc
+        finally:
+            reader.close()
+
+    return headers, rows(), max(_line_count(file) - 1, 0)
+
+
+# --- Writing --------------------------------------------------------------------------------
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading quote; the rest is kept.
+
+    Applied to every string we write, whatever its origin (company names and keywords come
+    from the public), so an exported file never runs '=HYPERLINK(...)' on a consultant's PC.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _xlsx_value(value: Any) -> Any:
+    value = safe_cell(value)
+    if isinstance(value, str):
+        # openpyxl refuses control characters that XML cannot hold; drop them.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+@dataclass
+class Table:
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[int] = ()
+
+
+def write_xlsx(out: IO[bytes], tables: Sequence[Table]) -> None:
+    """A workbook with one sheet per table, written in streaming (write-only) mode."""
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for table in tables:
+        sheet = workbook.create_sheet(title=table.title[:31])
+        for index, width in enumerate(table.widths):
+            sheet.column_dimensions[_column_letter(index)].width = width
+        header = []
+        for title in table.header:
+            cell = WriteOnlyCell(sheet, value=_xlsx_value(title))
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        sheet.freeze_panes = "A2"
+        for row in table.rows:
+            sheet.append([_xlsx_value(v) for v in row])
+    workbook.save(out)
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """CSV for Excel: the caller opens ``out`` with a UTF-8 BOM so Korean shows correctly."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_cell(v) for v in header])
+    for row in rows:
+        writer.writerow([safe_cell("" if v is None else v) for v in row])
+
+
+def write_csv_binary(out: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """CSV into a binary stream, UTF-8 with a BOM so that Korean Excel reads it as UTF-8."""
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    try:
+        write_csv(text, header, rows)
+    finally:
+        text.flush()
+        text.detach()  # leave ``out`` open for the caller
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    write_csv(buffer, header, rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(tables: Sequence[Table]) -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx(buffer, tables)
+    return buffer.getvalue()
+
+
+_SPACE = re.compile(r"[\W_]+")
+
+
+def normalise(text: str) -> str:
+    """A matching key for headers and names: case, spaces, dashes and brackets ignored."""
+    return _SPACE.sub("", text.casefold())
