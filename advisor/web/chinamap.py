@@ -1,18 +1,26 @@
 """A schematic outline of China for the landing page, drawn in SVG (no external map tiles).
 
 The outline is a few dozen hand-picked border points (longitude, latitude), projected onto
-the same percent grid as ``Cluster.map_x``/``map_y`` (x: 73°E→135°E, y: 54°N→18°N). It is a
-sketch to orient the reader, not a map of record; borders are deliberately simplified.
+the percent grid of ``Cluster.map_x``/``map_y``. That grid was fitted (least squares) to the
+clusters' positions in the knowledge base: x 0→100 % is about 78.9°E→132°E and y 0→100 % is
+about 50.3°N→15.8°N, so China's outline runs a little past both edges and the view box is
+widened to hold it. It is a sketch to orient the reader, not a map of record; borders are
+deliberately simplified.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-WIDTH = 700
-HEIGHT = 520
-LON_MIN, LON_MAX = 73.0, 135.0
-LAT_MIN, LAT_MAX = 18.0, 54.0
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# Size of the 0–100 % grid in SVG units; 600:476 keeps a degree of longitude about 0.82 of a
+# degree of latitude, as it is around 35°N.
+WIDTH = 600
+HEIGHT = 476
+LON_MIN, LON_MAX = 78.93, 131.97
+LAT_MIN, LAT_MAX = 15.85, 50.31
 
 _MAINLAND = [
     (135.0, 48.4), (131.2, 44.9), (130.6, 42.5), (128.0, 41.9), (124.4, 40.0),
@@ -55,31 +63,70 @@ def _path(points: list[tuple[float, float]]) -> str:
 OUTLINE_PATHS: tuple[str, ...] = (_path(_MAINLAND), _path(_HAINAN), _path(_TAIWAN))
 
 
+def _view_box() -> str:
+    points = [project(lon, lat) for lon, lat in _MAINLAND + _HAINAN + _TAIWAN]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    # Room on the right for labels of coastal clusters, which sit over the sea.
+    left, top = min(xs) - 8, min(ys) - 8
+    right, bottom = max(max(xs), WIDTH) + 40, max(ys) + 8
+    return f"{left:.0f} {top:.0f} {right - left:.0f} {bottom - top:.0f}"
+
+
+VIEW_BOX = _view_box()
+
+# Short map labels; the full names are on the cluster cards below the map. Codes are the
+# stable vocabulary of DESIGN.md; a cluster added later falls back to its full name.
+SHORT_NAMES: dict[str, Promise] = {
+    "jjj": _("Jing-Jin-Ji"),
+    "yrd": _("Yangtze Delta"),
+    "gba": _("Greater Bay Area"),
+    "chengyu": _("Chengdu–Chongqing"),
+    "mid_yangtze": _("Middle Yangtze"),
+    "shandong": _("Shandong"),
+    "guanzhong": _("Guanzhong"),
+    "northeast": _("Northeast"),
+    "west_hub": _("Western hub"),
+}
+# Where a label goes when "right of the dot" would run into a neighbour.
+LABEL_SIDE = {"chengyu": "left", "mid_yangtze": "below"}
+
+
 @dataclass(frozen=True)
 class MapPoint:
     code: str
     label: str
+    title: str
     x: float
     y: float
     label_x: float
-    anchor: str  # "start" or "end": labels near the east edge go to the left of the dot
+    label_y: float
+    anchor: str  # SVG text-anchor: start, end or middle
 
 
 def map_points(clusters: list) -> list[MapPoint]:
     """Dots for clusters placed by their ``map_x``/``map_y`` percentages."""
     points = []
     for cluster in clusters:
-        x = max(0.0, min(100.0, float(cluster.map_x))) / 100 * WIDTH
-        y = max(0.0, min(100.0, float(cluster.map_y))) / 100 * HEIGHT
-        east = x > WIDTH * 0.72
+        x = round(max(0.0, min(100.0, float(cluster.map_x))) / 100 * WIDTH, 1)
+        y = round(max(0.0, min(100.0, float(cluster.map_y))) / 100 * HEIGHT, 1)
+        side = LABEL_SIDE.get(cluster.code, "right")
+        if side == "left":
+            label_x, label_y, anchor = x - 12, y + 4, "end"
+        elif side == "below":
+            label_x, label_y, anchor = x, y + 24, "middle"
+        else:
+            label_x, label_y, anchor = x + 12, y + 4, "start"
+        short = SHORT_NAMES.get(cluster.code)
         points.append(
             MapPoint(
                 code=cluster.code,
-                label=cluster.name,
-                x=round(x, 1),
-                y=round(y, 1),
-                label_x=round(x - 12 if east else x + 12, 1),
-                anchor="end" if east else "start",
+                label=str(short) if short else cluster.name,
+                title=str(cluster),
+                x=x,
+                y=y,
+                label_x=label_x,
+                label_y=label_y,
+                anchor=anchor,
             )
         )
     return points

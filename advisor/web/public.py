@@ -58,8 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "clusters": clusters,
             "map_points": chinamap.map_points(clusters),
             "map_paths": chinamap.OUTLINE_PATHS,
-            "map_width": chinamap.WIDTH,
-            "map_height": chinamap.HEIGHT,
+            "map_view_box": chinamap.VIEW_BOX,
         },
     )
 

@@ -1,0 +1,106 @@
+"""The rendered brief: content in both languages, fonts, pages, glyphs, escaping."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from typing import Any
+
+import pytest
+from django.utils import translation
+from pypdf import PdfReader
+
+from advisor.briefs.templatetags import keepwords
+from tests.briefs.conftest import DECISION_NOTE, HOSTILE_NAME
+
+# The session fixture renders inside the test database; the marker makes pytest-django create
+# it (it only sets up databases that some collected test asks for).
+pytestmark = pytest.mark.django_db
+
+SECTION_HEADINGS = (
+    "Summary", "Ranking of the clusters", "Alternatives", "Next steps", "Method and sources",
+)
+
+
+def flat(text: str) -> str:
+    """Text without any white space: robust to where pdftotext breaks lines."""
+    return re.sub(r"\s+", "", text)
+
+
+def test_the_korean_brief_names_the_company_and_the_recommendation(rendered: Any) -> None:
+    text = flat(rendered["ko"]["text"])
+    for expected in ("SoriLabs", "창장삼각주", "长三角", "허페이", "合肥", "웨강아오대만구",
+                     "81.4", "2024Q1–Q3", "9,422억위안", "아이플라이텍", "科大讯飞", "KICChina",
+                     "kb-0123456789ab", "2026.11-1", "2026년11월21일"):
+        assert expected in text, expected
+    with translation.override("ko"):
+        for heading in SECTION_HEADINGS:
+            # Whatever the Korean catalogue says (English until it translates the msgid).
+            assert flat(translation.gettext(heading)) in text, heading
+
+
+def test_the_english_brief_is_in_english(rendered: Any) -> None:
+    text = flat(rendered["en"]["text"])
+    for expected in ("SoriLabs", "YangtzeRiverDelta", "长三角", "GreaterBayArea",
+                     "iFlytek", "Hefei", "WorldAIConference", "21November2026",
+                     *(flat(h) for h in SECTION_HEADINGS)):
+        assert expected in text, expected
+    assert "86%" in text  # robustness in plain words
+    assert "Costmattered5outof5insteadof2" in text.replace("cost", "Cost")
+
+
+def test_only_events_after_the_brief_date_are_listed(rendered: Any) -> None:
+    text = flat(rendered["en"]["text"])
+    assert "WorldAIConference" in text and "PastAIExpo" not in text
+
+
+def test_the_decision_note_is_shown_as_text(rendered: Any) -> None:
+    en = flat(rendered["en"]["text"])
+    assert flat(DECISION_NOTE) in en
+    assert "Startin" not in flat(rendered["ko"]["text"])
+
+
+def test_markup_in_the_company_name_comes_out_as_text(rendered: Any) -> None:
+    reader = PdfReader(rendered["hostile"]["path"])
+    assert HOSTILE_NAME in reader.metadata.title
+    assert flat(HOSTILE_NAME) in flat(rendered["hostile"]["text"])
+
+
+@pytest.mark.parametrize("key", ["ko", "en", "hostile"])
+def test_every_font_is_embedded_and_one_covers_cjk(rendered: Any, key: str) -> None:
+    out = subprocess.run(
+        ["pdffonts", str(rendered[key]["path"])], capture_output=True, text=True, check=True
+    ).stdout
+    rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
+    assert rows
+    # Columns from the right: emb sub uni object-id generation.
+    assert all(row[-5] == "yes" for row in rows), out
+    assert any("CJK" in row[0] for row in rows), out
+
+
+@pytest.mark.parametrize("key", ["ko", "en"])
+def test_page_count_is_within_bounds(rendered: Any, key: str) -> None:
+    assert 3 <= len(PdfReader(rendered[key]["path"]).pages) <= 10
+
+
+@pytest.mark.parametrize("key", ["ko", "en", "hostile"])
+def test_no_glyph_is_missing(rendered: Any, key: str) -> None:
+    text = rendered[key]["text"]
+    assert "\ufffd" not in text and ".notdef" not in text
+    assert not [w for w in rendered["warnings"] if "glyph" in w.lower() or "font" in w.lower()]
+
+
+def test_rendering_needed_nothing_from_outside(rendered: Any) -> None:
+    assert not [w for w in rendered["warnings"] if "refused" in w or "Failed" in w]
+
+
+def test_keepwords_escapes_then_keeps_korean_words_together() -> None:
+    html = keepwords("창장삼각주 <b>R&D</b> 허페이(合肥)")
+    assert html == (
+        '<span class="kw">창장삼각주</span> &lt;b&gt;R&amp;D&lt;/b&gt; '
+        '<span class="kw">허페이(合肥)</span>'
+    )
+    # Even text that arrives marked safe is escaped: only our spans are markup.
+    from django.utils.safestring import mark_safe
+
+    assert keepwords(mark_safe("<i>이름</i>")) == '<span class="kw">&lt;i&gt;이름&lt;/i&gt;</span>'

@@ -1,0 +1,171 @@
+"""Brief downloads and zip jobs: who may fetch what, with which headers."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from advisor.models import BriefJob
+from tests.briefs.factories import make_assessment
+
+KOREAN_NAME = quote("진출브리프_SoriLabs_2026-11-21.pdf", safe="")
+
+
+def token_url(assessment: Any, **query: str) -> str:
+    url = reverse("brief-token", args=[assessment.token])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def body(response: Any) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_the_token_holder_gets_the_pdf_with_a_korean_file_name(
+    client: Client, kb: Any, renders: list
+) -> None:
+    assessment = make_assessment()
+    response = client.get(token_url(assessment))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert body(response).startswith(b"%PDF")
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert f"filename*=UTF-8''{KOREAN_NAME}" in disposition
+    assert 'filename="EntryBrief_SoriLabs_2026-11-21.pdf"' in disposition
+    assert response["X-Robots-Tag"].startswith("noindex")
+    assert response["Cache-Control"] == "private, no-store"
+    # Downloaded again: served from storage, not rendered again.
+    body(client.get(token_url(assessment)))
+    assert len(renders) == 1
+
+
+def test_lang_switches_the_brief_and_the_file_name(client: Client, kb: Any, renders: list) -> None:
+    assessment = make_assessment()
+    response = client.get(token_url(assessment, lang="en"))
+    assert response.status_code == 200
+    assert "EntryBrief_SoriLabs_2026-11-21.pdf" in response["Content-Disposition"]
+    assert renders[-1][1] == "en"
+
+
+def test_another_token_is_refused(client: Client, kb: Any, renders: list) -> None:
+    make_assessment()
+    other = make_assessment("Other Co")
+    wrong = other.token[:-1] + ("A" if other.token[-1] != "A" else "B")
+    assert client.get(reverse("brief-token", args=[wrong])).status_code == 404
+    assert client.get(reverse("brief-token", args=["short"])).status_code == 404
+    assert renders == []
+
+
+def test_the_staff_url_is_for_staff_only(
+    client: Client, kb: Any, renders: list, staff_user: Any, other_user: Any
+) -> None:
+    assessment = make_assessment()
+    url = reverse("brief-staff", args=[assessment.pk])
+    assert client.get(url).status_code == 404  # anonymous: no hint that it exists
+    client.force_login(other_user)
+    assert client.get(url).status_code == 404
+    client.force_login(staff_user)
+    response = client.get(url + "?lang=en")
+    assert response.status_code == 200
+    assert "EntryBrief_" in response["Content-Disposition"]
+    assert client.get(reverse("brief-staff", args=[999999])).status_code == 404
+    assert len(renders) == 1
+
+
+@pytest.fixture
+def csrf_client(staff_user: Any) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user)
+    return client
+
+
+def test_zip_creation_needs_a_csrf_token(csrf_client: Client, kb: Any, renders: list) -> None:
+    assessment = make_assessment()
+    response = csrf_client.post(reverse("brief-zip-create"), {"assessment": [assessment.pk]})
+    assert response.status_code == 403
+    assert BriefJob.objects.count() == 0
+
+
+def test_zip_creation_is_for_staff_only(
+    client: Client, kb: Any, renders: list, other_user: Any
+) -> None:
+    assessment = make_assessment()
+    url = reverse("brief-zip-create")
+    assert client.post(url, {"assessment": [assessment.pk]}).status_code == 404
+    client.force_login(other_user)
+    assert client.post(url, {"assessment": [assessment.pk]}).status_code == 404
+    assert client.get(url).status_code in (404, 405)
+    assert BriefJob.objects.count() == 0
+
+
+def test_a_zip_job_renders_every_brief_and_reports_progress(
+    staff_client: Client, kb: Any, renders: list, staff_user: Any, other_user: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    first = make_assessment("Sori Labs")
+    second = make_assessment("Sori Labs")  # same name and date: the zip keeps both files
+    third = make_assessment("두번째 회사")
+    ids = [first.pk, second.pk, third.pk, "not-a-number", 999999]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(reverse("brief-zip-create"), {"assessment": ids,
+                                                                   "lang": "ko"})
+    job = BriefJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("brief-job", args=[job.pk])
+    assert (job.status, job.done, job.total, job.created_by) == ("done", 3, 3, staff_user)
+    assert len(renders) == 3
+
+    status = staff_client.get(reverse("brief-job-status", args=[job.pk])).json()
+    assert status["done"] == status["total"] == 3 and status["percent"] == 100
+    assert status["download_url"] == reverse("brief-job-download", args=[job.pk])
+
+    page = staff_client.get(reverse("brief-job", args=[job.pk]))
+    assert page.status_code == 200
+    assert status["download_url"] in page.content.decode()
+    assert 'http-equiv="refresh"' not in page.content.decode()
+
+    download = staff_client.get(status["download_url"])
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(body(download)))
+    names = sorted(archive.namelist())
+    assert names == sorted([
+        "진출브리프_SoriLabs_2026-11-21.pdf",
+        "진출브리프_SoriLabs_2026-11-21(2).pdf",
+        "진출브리프_두번째회사_2026-11-21.pdf",
+    ])
+    assert all(archive.read(n).startswith(b"%PDF") for n in names)
+
+    # Reusing the cache: a second job over the same briefs renders nothing new.
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("brief-zip-create"), {"assessment": [first.pk]})
+    assert len(renders) == 3
+
+    staff_client.force_login(other_user)
+    for name in ("brief-job", "brief-job-status", "brief-job-download"):
+        assert staff_client.get(reverse(name, args=[job.pk])).status_code == 404
+
+
+def test_a_running_job_page_refreshes_itself(
+    staff_client: Client, kb: Any, staff_user: Any
+) -> None:
+    job = BriefJob.objects.create(created_by=staff_user, total=4, done=1,
+                                  status=BriefJob.Status.RUNNING)
+    page = staff_client.get(reverse("brief-job", args=[job.pk])).content.decode()
+    assert 'http-equiv="refresh"' in page
+    status = staff_client.get(reverse("brief-job-status", args=[job.pk])).json()
+    assert (status["done"], status["total"], status["percent"]) == (1, 4, 25)
+    assert status["download_url"] is None
+    assert staff_client.get(reverse("brief-job-download", args=[job.pk])).status_code == 404
+
+
+def test_an_empty_selection_is_refused(staff_client: Client, kb: Any) -> None:
+    response = staff_client.post(reverse("brief-zip-create"), {"assessment": ["x"]})
+    assert response.status_code == 400
+    assert BriefJob.objects.count() == 0

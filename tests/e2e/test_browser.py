@@ -1,0 +1,104 @@
+"""End to end in a real browser: a startup's self-assessment and a staff member's what-if."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.e2e
+
+
+def _choose_need(page, code: str, value: int) -> None:
+    # The radio buttons are visually hidden behind their number labels; click the label.
+    page.locator(f"#row-need_{code} label").nth(value).click()
+
+
+def test_a_startup_fixes_a_validation_error_and_reaches_its_result(kb, live_server, page):
+    page.goto(live_server.url + "/assess/")
+    assert page.locator("html").get_attribute("lang") == "ko"
+
+    # Everything but the company name, then submit: the error appears beside the field.
+    page.select_option("#id_sector", "ai")
+    page.fill("#id_keywords", "음성인식, speech recognition")
+    _choose_need(page, "talent", 5)
+    _choose_need(page, "research", 4)
+    _choose_need(page, "manufacturing", 0)
+    page.get_by_role("button", name=re.compile("순위|ranking", re.I)).click()
+    page.wait_for_load_state()
+    row = page.locator("#row-company_name")
+    assert row.locator(".errorlist li").count() == 1
+    # What was typed and chosen is still there.
+    assert page.input_value("#id_keywords") == "음성인식, speech recognition"
+    assert page.input_value("#id_sector") == "ai"
+    assert page.locator("#row-need_talent input[value='5']").is_checked()
+
+    page.fill("#id_company_name", "소리랩스")
+    page.get_by_role("button", name=re.compile("순위|ranking", re.I)).click()
+    page.wait_for_url(re.compile(r"/r/[\w-]{20,}/$"))
+    assert "소리랩스" in page.locator("h1").inner_text()
+    assert page.locator(".ranking-table tbody tr").count() >= 1
+    assert page.locator("#ranking-chart, svg.chart-ranking").count() >= 1
+
+    link = page.locator("[data-testid=pdf-link]")
+    assert link.count() == 1
+    response = page.request.get(live_server.url + link.get_attribute("href"))
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("application/pdf")
+    assert response.body()[:4] == b"%PDF"
+
+
+def test_staff_moves_a_weight_sees_the_ranking_change_and_saves_a_scenario(
+    kb, live_server, page, django_user_model
+):
+    from advisor.engine import parse_intake
+    from advisor.models import Assessment
+    from advisor.services import assessment_create
+    from clusters.snapshot import get_snapshot
+
+    django_user_model.objects.create_user(
+        username="consultant", password="a-long-e2e-password", is_staff=True
+    )
+    snapshot = get_snapshot()
+    needs = {"research": 5, "manufacturing": 0, "market": 1, "capital": 1, "cost": 0,
+             "talent": 5, "policy": 1, "openness": 1, "pilot": 0}
+    intake = parse_intake(
+        {"company_name": "Sori Labs", "sector": "ai", "keywords": "speech recognition",
+         "stage": "startup", "language": "ko", "needs": needs},
+        snapshot,
+    )
+    original = assessment_create(intake=intake, origin="public", snapshot=snapshot)
+    original_top = original.result["ranking"][0]["cluster"]
+
+    page.goto(live_server.url + reverse("login"))
+    page.fill("#id_username", "consultant")
+    page.fill("#id_password", "a-long-e2e-password")
+    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/staff/$"))
+    page.get_by_role("link", name="Sori Labs").click()
+    page.wait_for_url(re.compile(r"/staff/assessments/\d+/$"))
+    page.locator(".tabs a").nth(1).click()
+    page.wait_for_url(re.compile(r"/whatif/$"))
+
+    first_row = page.locator("#whatif-result .ranking-table tbody tr").first
+    assert first_row.get_attribute("data-cluster") == original_top
+    # Someone who needs cheap production and nothing else.
+    for code, value in (("research", 0), ("talent", 0), ("cost", 5), ("manufacturing", 5)):
+        page.locator(f"#id_need_{code}").fill(str(value))
+    page.wait_for_function(
+        "(top) => { const r = document.querySelector('#whatif-result .ranking-table tbody tr');"
+        " return r && r.dataset.cluster !== top; }",
+        arg=original_top,
+    )
+    new_top = first_row.get_attribute("data-cluster")
+    assert new_top != original_top
+
+    page.locator("#whatif-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/staff/assessments/\d+/$"))
+    scenario = Assessment.objects.exclude(pk=original.pk).get()
+    assert scenario.parent_id == original.pk
+    assert scenario.intake["needs"]["cost"] == 5
+    assert scenario.result["ranking"][0]["cluster"] == new_top
+    original.refresh_from_db()
+    assert original.intake["needs"]["cost"] == 0
