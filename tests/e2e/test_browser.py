@@ -52,9 +52,10 @@ def test_a_startup_fixes_a_validation_error_and_reaches_its_result(kb, live_serv
 def test_staff_moves_a_weight_sees_the_ranking_change_and_saves_a_scenario(
     kb, live_server, page, django_user_model
 ):
+    from advisor.services import assessment_create
+
     from advisor.engine import parse_intake
     from advisor.models import Assessment
-    from advisor.services import assessment_create
     from clusters.snapshot import get_snapshot
 
     django_user_model.objects.create_user(

@@ -114,7 +114,9 @@ def test_dashboard_filters(staff_client, make_assessment):
 
 
 def test_staff_creates_an_assessment_for_a_client(staff_client, staff_user):
-    response = staff_client.post(reverse("staff-assessment-new"), form_data(company_name="Client Co"))
+    response = staff_client.post(
+        reverse("staff-assessment-new"), form_data(company_name="Client Co")
+    )
     assessment = Assessment.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("staff-assessment", args=[assessment.pk])
