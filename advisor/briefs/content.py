@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -142,15 +142,42 @@ def flip_sentence(
         return gettext(
             "No single change in how much one need matters would put %(runner_up)s first."
         ) % {"runner_up": runner_up_name}
+    language = translation.get_language() or "ko"
     return gettext(
         "%(runner_up)s would come first if %(factor)s mattered %(to)s out of 5 "
         "instead of %(from)s."
     ) % {
         "runner_up": runner_up_name,
-        "factor": factor_names.get(flip["factor"], flip["factor"]),
+        "factor": _in_sentence(factor_names.get(flip["factor"], flip["factor"]), language),
         "to": flip.get("to_weight", "?"),
         "from": flip.get("from_weight", "?"),
     }
+
+
+def _city_name(city: Mapping[str, Any], language: str, snapshot: Snapshot | None) -> str:
+    """The city's name in the brief's language: the stored result names it in the intake's
+    language, so an English brief of a Korean assessment looks the name up (the slug is
+    stable); the stored name is the fallback."""
+    slug = city.get("slug", "")
+    if snapshot is not None and slug in snapshot.cities:
+        return snapshot.cities[slug].name.with_zh(language)
+    return city.get("name") or slug
+
+
+def _cluster_name(code: str, stored: str, language: str, snapshot: Snapshot | None) -> str:
+    if snapshot is not None:
+        try:
+            return snapshot.cluster(code).name.with_zh(language)
+        except KeyError:
+            pass
+    return stored or code
+
+
+def _in_sentence(name: str, language: str) -> str:
+    """'Cost' -> 'cost' inside an English sentence; Korean has no case."""
+    if _lang(language) == "en" and name[:1].isupper() and not name[1:2].isupper():
+        return name[:1].lower() + name[1:]
+    return name
 
 
 def _entry_context(
@@ -172,15 +199,15 @@ def _entry_context(
     for city in entry.get("cities") or []:
         cities.append({
             "slug": city.get("slug", ""),
-            "name": city.get("name", city.get("slug", "")),
+            "name": _city_name(city, language, snapshot),
             "reason": city.get("reason", ""),
             "source_no": sources.cite(city.get("source")),
         })
     contributions = sorted(
         entry.get("contributions") or [], key=lambda c: -float(c.get("points") or 0)
     )
-    strongest = [factor_names.get(c["factor"], c["factor"]) for c in contributions[:3]
-                 if float(c.get("points") or 0) > 0]
+    strongest = [_in_sentence(factor_names.get(c["factor"], c["factor"]), language)
+                 for c in contributions[:3] if float(c.get("points") or 0) > 0]
     return {
         "rank": entry.get("rank"),
         "code": code,
@@ -374,7 +401,8 @@ def build_context(
         key=lambda row: -float(row["value"] or 0),
     )
     excluded = [
-        {"name": e.get("name") or e.get("cluster", ""), "reason": e.get("reason", "")}
+        {"name": _cluster_name(e.get("cluster", ""), e.get("name", ""), language, snapshot),
+         "reason": e.get("reason", "")}
         for e in result.get("excluded") or []
     ]
     top_city = top["cities"][0] if top and top["cities"] else None
@@ -423,9 +451,7 @@ def _decision_context(decision: Any, language: str, snapshot: Snapshot | None,
                       entries: list[dict[str, Any]]) -> dict[str, Any] | None:
     if decision is None:
         return None
-    cluster_name = next(
-        (e["name"] for e in entries if e["code"] == decision.cluster), decision.cluster
-    )
+    cluster_name = _cluster_name(decision.cluster, "", language, snapshot)
     city_name = decision.city
     if snapshot is not None and decision.city in snapshot.cities:
         city_name = snapshot.cities[decision.city].name.with_zh(language)
