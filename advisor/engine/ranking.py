@@ -1,0 +1,230 @@
+"""rank / rank_many: the ranking JSON of docs/ARCHITECTURE.md.
+
+There is one implementation: ``rank(intake)`` is ``rank_many([intake])[0]``. Every number is
+computed for the whole batch in NumPy (scoring.py, robustness.py) with row-independent
+operations, so an intake's result does not depend on the other intakes in its batch; only
+the assembly of each intake's JSON (names, sentences) is a Python loop.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from django.utils import translation
+
+from clusters.snapshot import Snapshot
+
+from . import explain
+from .intake import Intake
+from .method import (
+    CLEAR_MARGIN,
+    CLEAR_SHARE,
+    DIRICHLET_CONCENTRATION,
+    METHOD_VERSION,
+    ROBUSTNESS_SAMPLES,
+    ROBUSTNESS_SEED,
+)
+from .prepared import Prepared, prepare
+from .robustness import flips, sample_counts
+from .scoring import Scores, contribution_tenths, inputs_for, score, tenths
+
+
+def rank(intake: Intake, snapshot: Snapshot) -> dict[str, Any]:
+    """Rank every cluster of ``snapshot`` for one validated intake."""
+    return rank_many([intake], snapshot)[0]
+
+
+def rank_many(intakes: Iterable[Intake], snapshot: Snapshot) -> list[dict[str, Any]]:
+    """Rank many intakes at once; each result equals ``rank`` of that intake."""
+    intakes = list(intakes)
+    if not intakes:
+        return []
+    # The results are large acyclic trees of dicts and lists; the cyclic collector would run
+    # many passes over them while they are built (a third of the time for 10,000 intakes)
+    # and find nothing to free. Reference counting still frees everything as usual.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _rank_many(intakes, snapshot)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _rank_many(intakes: list[Intake], snapshot: Snapshot) -> list[dict[str, Any]]:
+    prep = prepare(snapshot)
+    found = [prep.keywords.match(i.keywords) if i.keywords else {} for i in intakes]
+    inputs = inputs_for(intakes, prep, found)
+    scores = score(inputs, prep)
+    counts = sample_counts(scores, prep.scores, prep.factor_codes)
+    flip_factor, flip_to = flips(scores, inputs.needs, prep.scores)
+    points, needs_t = contribution_tenths(
+        scores.weights, scores.denominator, prep.scores, scores.needs_fit
+    )
+    shares = scores.weights / scores.denominator[:, None]
+    numbers = {
+        "score": tenths(scores.total).tolist(),
+        "sector_fit": tenths(scores.sector_fit).tolist(),
+        "needs_fit": needs_t.tolist(),
+        "points": points.tolist(),
+        "weight": (np.floor(shares * 1000 + 0.5) / 1000).tolist(),
+        "primary": tenths(scores.primary).tolist(),
+        "secondary": tenths(scores.secondary).tolist(),
+        "bonus": tenths(scores.bonus).tolist(),
+        "order": scores.order.tolist(),
+        "counts": counts.tolist(),
+    }
+    results = []
+    for row, intake in enumerate(intakes):
+        with translation.override(intake.language):
+            results.append(
+                _result(prep, intake, row, scores, numbers, found[row],
+                        int(flip_factor[row]), int(flip_to[row]))
+            )
+    return results
+
+
+def _result(
+    prep: Prepared,
+    intake: Intake,
+    row: int,
+    scores: Scores,
+    numbers: dict[str, list[Any]],
+    found: Any,
+    flip_factor: int,
+    flip_to: int,
+) -> dict[str, Any]:
+    language = intake.language
+    snapshot = prep.snapshot
+    factor_codes = prep.factor_codes
+    weights = scores.weights[row].tolist()
+    needs_used = dict(zip(factor_codes, (int(w) for w in weights), strict=True))
+    top = explain.top_needs(needs_used)
+    ranked_count = int(scores.ranked[row])
+    order = numbers["order"][row]
+    score_t = numbers["score"][row]
+    has_secondary = bool(scores.has_secondary[row])
+
+    points_row = numbers["points"][row]
+    weight_row = numbers["weight"][row]
+    sector_row = numbers["sector_fit"][row]
+    needs_row = numbers["needs_fit"][row]
+    primary_row = numbers["primary"][row]
+    secondary_row = numbers["secondary"][row]
+    bonus_row = numbers["bonus"][row]
+    used = [(f, code, int(weights[f])) for f, code in enumerate(factor_codes) if weights[f] > 0]
+    found_keys = found.keys()
+    ranking = []
+    for position, c in enumerate(order[:ranked_count]):
+        info = snapshot.clusters[c]
+        name, names, role = explain.cluster_labels(prep, c, language)
+        points = points_row[c]
+        values = prep.score_values[c]
+        contributions = [
+            {"factor": code, "points": points[f] / 10, "weight": weight_row[f], "need": need,
+             "factor_score": values[f]}
+            for f, code, need in used
+        ]
+        contributions.sort(key=_by_points)  # stable: factor order on ties
+        matched = sorted({found[k] for k in found_keys & prep.cluster_concepts[c]})
+        ranking.append({
+            "rank": position + 1,
+            "cluster": info.code,
+            "name": name,
+            "names": dict(names),
+            "role": role,
+            "score": score_t[c] / 10,
+            "sector_fit": sector_row[c] / 10,
+            "needs_fit": needs_row[c] / 10,
+            "sector_detail": {
+                "primary": primary_row[c] / 10,
+                "secondary": secondary_row[c] / 10 if has_secondary else None,
+                "keyword_bonus": bonus_row[c] / 10,
+                "matched_keywords": matched,
+            },
+            "contributions": contributions,
+            "cities": explain.cities(prep, c, intake.sector, intake.secondary_sectors, found,
+                                     language),
+            "caveats": explain.caveats(prep, c, top, language),
+        })
+
+    excluded = []
+    for c in order[ranked_count:]:
+        info = snapshot.clusters[c]
+        below = [
+            (code, prep.score_values[c][f], int(intake.minimums[code]))
+            for f, code in enumerate(factor_codes)
+            if scores.below_minimum[row, c, f]
+        ]
+        code, reason = explain.excluded_reason(
+            prep, c, info.code in intake.exclude, below, language
+        )
+        excluded.append({
+            "cluster": info.code,
+            "name": info.name.with_zh(language),
+            "names": explain.names_of(info.name),
+            "code": code,
+            "reason": reason,
+        })
+    excluded.sort(key=lambda item: prep.cluster_index[item["cluster"]])
+
+    return {
+        "ranking": ranking,
+        "excluded": excluded,
+        "robustness": _robustness(prep, intake, order, ranked_count, score_t,
+                                  numbers["counts"][row], flip_factor, flip_to),
+        "needs": needs_used,
+        "needs_defaulted": bool(scores.defaulted[row]),
+        "matched_keywords": sorted(set(found.values())),
+        "language": language,
+        "dataset_version": snapshot.version,
+        "method_version": METHOD_VERSION,
+    }
+
+
+def _by_points(item: dict[str, Any]) -> float:
+    return -item["points"]
+
+
+def _robustness(
+    prep: Prepared,
+    intake: Intake,
+    order: list[int],
+    ranked_count: int,
+    score_t: list[int],
+    counts: list[int],
+    flip_factor: int,
+    flip_to: int,
+) -> dict[str, Any]:
+    samples = ROBUSTNESS_SAMPLES
+    codes = prep.cluster_codes
+    shares = {
+        codes[c]: round(counts[c] / samples, 4)
+        for c in sorted(range(len(codes)), key=lambda c: (-counts[c], c))
+        if counts[c] > 0
+    }
+    top_share = round(counts[order[0]] / samples, 4) if ranked_count else 0.0
+    margin_t = score_t[order[0]] - score_t[order[1]] if ranked_count >= 2 else None
+    if ranked_count >= 2:
+        clear = margin_t >= round(CLEAR_MARGIN * 10) and top_share >= CLEAR_SHARE
+    else:
+        clear = ranked_count == 1  # the only cluster left is the answer
+    flip = None
+    if flip_factor >= 0:
+        code = prep.factor_codes[flip_factor]
+        flip = {"factor": code, "from_weight": int(intake.needs.get(code, 0)),
+                "to_weight": flip_to}
+    return {
+        "top_share": top_share,
+        "shares": shares,
+        "samples": samples,
+        "seed": ROBUSTNESS_SEED,
+        "concentration": DIRICHLET_CONCENTRATION,
+        "margin": margin_t / 10 if margin_t is not None else None,
+        "clear_winner": bool(clear),
+        "runner_up": codes[order[1]] if ranked_count >= 2 else None,
+        "flip": flip,
+    }
