@@ -256,7 +256,7 @@ def whatif_rank(request: HttpRequest, pk: int) -> JsonResponse:
 
     assessment = _get(request, pk)
     data = _whatif_data(request)
-    if isinstance(data, dict):
+    if not isinstance(data, QueryDict):  # (a QueryDict is a dict too)
         data = _JsonData(data)
     form = ScenarioForm(data, base_intake=assessment.intake)
     if not form.is_valid():
