@@ -15,7 +15,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 
 import numpy as np
@@ -241,7 +241,9 @@ def content_version(*parts: object) -> str:
         if isinstance(obj, MappingProxyType | dict):
             return dict(obj)
         if hasattr(obj, "__dataclass_fields__"):
-            return asdict(obj)  # type: ignore[arg-type]
+            # Shallow: json.dumps calls default() again for nested dataclasses and mapping
+            # proxies (asdict() would deep-copy them, and a mappingproxy cannot be copied).
+            return {f.name: getattr(obj, f.name) for f in fields(obj)}  # type: ignore[arg-type]
         raise TypeError(type(obj))
 
     payload = json.dumps(parts, default=default, sort_keys=True, ensure_ascii=False)
