@@ -22,6 +22,14 @@ def ranking_for(intake: Intake, snapshot: Snapshot | None = None) -> dict[str, A
     return rank(intake, snapshot if snapshot is not None else get_snapshot())
 
 
+def assessment_preview(
+    *, intake: Intake, origin: str, snapshot: Snapshot | None = None
+) -> Assessment:
+    """An unsaved Assessment with its ranking (``assess --pdf`` without ``--save``)."""
+    snapshot = snapshot if snapshot is not None else get_snapshot()
+    return _assessment(intake=intake, result=rank(intake, snapshot), origin=origin)
+
+
 def _assessment(
     *,
     intake: Intake,
