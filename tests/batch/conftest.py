@@ -57,20 +57,3 @@ def _english():
     """Messages in English so assertions read plainly (codes are what other code relies on)."""
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _snapshot_version_workaround(monkeypatch):
-    # TEMPORARY: clusters.snapshot.content_version cannot hash MappingProxyType fields yet
-    # (asdict deep-copies them). Remove once clusters/snapshot.py is fixed upstream.
-    import clusters.snapshot as snapshot_module
-
-    original = snapshot_module.content_version
-
-    def tolerant(*parts: object) -> str:
-        try:
-            return original(*parts)
-        except TypeError:
-            return "kb-test"
-
-    monkeypatch.setattr(snapshot_module, "content_version", tolerant)

@@ -1,0 +1,224 @@
+"""Staff pages for spreadsheet batches: upload, report, error list, template and exports.
+
+All views are staff-only (``staff_required``: anonymous -> login, non-staff -> 403). Staff
+share one workspace, so any staff member may open any batch, as with assessments.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from advisor import selectors
+from advisor.batch.columns import ENGLISH_HEADERS, HEADER_HELP, KOREAN_HEADERS
+from advisor.batch.exporter import Kind, assessment_rows, export_language, write_export
+from advisor.batch.importer import import_spreadsheet
+from advisor.batch.io import SpreadsheetError, Table, write_csv_binary, write_xlsx
+from advisor.batch.template import template_csv, template_xlsx
+from advisor.models import Assessment, ImportBatch
+from advisor.web.views import staff_required
+from clusters.snapshot import get_snapshot
+
+RECENT_BATCHES = 50
+ERRORS_SHOWN = 200
+SPOOL_BYTES = 8 * 1024 * 1024
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = settings.SPREADSHEET_MAX_BYTES
+        if upload.size > limit:
+            raise ValidationError(
+                _("The file is %(size)s MB; the limit is %(limit)s MB.")
+                % {"size": f"{upload.size / 1048576:.1f}", "limit": f"{limit / 1048576:.1f}"},
+                code="too_large",
+            )
+        if upload.size == 0:
+            raise ValidationError(_("The file is empty."), code="empty_file")
+        return upload
+
+
+def _batch(pk: int) -> ImportBatch:
+    try:
+        return ImportBatch.objects.select_related("created_by").get(pk=pk)
+    except ImportBatch.DoesNotExist:
+        raise Http404 from None
+
+
+def _link_maker(request: HttpRequest) -> Callable[[str], str]:
+    """token -> absolute /r/<token>/ URL; reversed once, not once per row."""
+    marker = "TOKEN-PLACEHOLDER-0000000"
+    template = request.build_absolute_uri(reverse("result", args=[marker]))
+    return lambda token: template.replace(marker, token)
+
+
+def _attachment(build: Callable[[Any], None], kind: Kind, filename: str) -> FileResponse:
+    # Spooled: small exports stay in memory, a 10,000-row workbook goes to a temporary file
+    # instead of a process-sized bytes object.
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - FileResponse closes it
+    build(spool)
+    spool.seek(0)
+    response = FileResponse(
+        spool, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[kind]
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _template_help() -> list[dict[str, str]]:
+    return [
+        {
+            "korean": KOREAN_HEADERS[key],
+            "english": ENGLISH_HEADERS[key],
+            "help": str(HEADER_HELP["needs" if key.startswith("needs.") else key]),
+        }
+        for key in KOREAN_HEADERS
+    ]
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def batch_list(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = import_spreadsheet(
+                    upload, filename=upload.name or "upload", user=request.user
+                )
+            except SpreadsheetError as exc:
+                form.add_error("file", ValidationError(exc.message, code=exc.code))
+            else:
+                if report.ignored_columns:
+                    messages.warning(
+                        request,
+                        _("These columns were not recognised and were ignored: %(columns)s")
+                        % {"columns": ", ".join(report.ignored_columns)},
+                    )
+                assert report.batch is not None
+                return redirect("batch-detail", pk=report.batch.pk)
+        status = 400
+    batches = list(
+        ImportBatch.objects.select_related("created_by").order_by("-created_at", "-id")[
+            :RECENT_BATCHES
+        ]
+    )
+    for batch in batches:
+        batch.rows_bad = batch.rows_total - batch.rows_ok  # type: ignore[attr-defined]
+    return render(
+        request,
+        "batch/list.html",
+        {
+            "form": form,
+            "batches": batches,
+            "columns": _template_help(),
+            "max_mb": f"{settings.SPREADSHEET_MAX_BYTES / 1048576:.0f}",
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_GET
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(pk)
+    errors = batch.errors or []
+    return render(
+        request,
+        "batch/detail.html",
+        {
+            "batch": batch,
+            "errors": errors[:ERRORS_SHOWN],
+            "errors_total": len(errors),
+            "errors_hidden": max(len(errors) - ERRORS_SHOWN, 0),
+            "rows_bad": batch.rows_total - batch.rows_ok,
+            "languages": [("ko", "한국어"), ("en", "English")],
+        },
+    )
+
+
+def _error_rows(errors: Iterable[dict[str, Any]]) -> Iterable[list[Any]]:
+    for e in errors:
+        yield [e.get("row"), e.get("column", ""), e.get("value", ""), e.get("message", ""),
+               e.get("code", "")]
+
+
+@staff_required
+@require_GET
+def batch_errors(request: HttpRequest, pk: int, kind: Kind) -> HttpResponse:
+    batch = _batch(pk)
+    header = [_("Row"), _("Column"), _("Value"), _("Reason"), _("Code")]
+    rows = list(_error_rows(batch.errors or []))
+
+    def build(out: Any) -> None:
+        if kind == "xlsx":
+            write_xlsx(out, [Table(_("Errors"), header, rows, widths=(8, 18, 30, 60, 16))])
+        else:
+            write_csv_binary(out, header, rows)
+
+    return _attachment(build, kind, f"batch-{batch.pk}-errors.{kind}")
+
+
+def _export(
+    request: HttpRequest, queryset: QuerySet[Assessment], kind: Kind, stem: str
+) -> FileResponse:
+    language = export_language(request.GET.get("lang") or translation.get_language())
+    rows = assessment_rows(
+        queryset, snapshot=get_snapshot(), language=language, link_for=_link_maker(request)
+    )
+    return _attachment(
+        lambda out: write_export(out, kind, language, rows), kind, f"{stem}.{kind}"
+    )
+
+
+@staff_required
+@require_GET
+def batch_export(request: HttpRequest, pk: int, kind: Kind) -> HttpResponse:
+    batch = _batch(pk)
+    return _export(
+        request, Assessment.objects.filter(batch=batch), kind, f"batch-{batch.pk}-results"
+    )
+
+
+@staff_required
+@require_GET
+def dashboard_export(request: HttpRequest, kind: Kind) -> HttpResponse:
+    """What the staff dashboard shows for the same query parameters, as a spreadsheet."""
+    queryset = selectors.assessments_for_dashboard(request.GET)
+    stem = f"assessments-{timezone.localdate():%Y%m%d}"
+    return _export(request, queryset, kind, stem)
+
+
+@staff_required
+@require_GET
+def template_download(request: HttpRequest, kind: Kind) -> HttpResponse:
+    content = template_xlsx(get_snapshot()) if kind == "xlsx" else template_csv()
+    response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="intake-template.{kind}"'
+    return response
