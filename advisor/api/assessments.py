@@ -39,7 +39,9 @@ from advisor.api.throttles import (
     AnonWhatIfThrottle,
     UserThrottle,
 )
+from advisor.engine import rank
 from advisor.models import Assessment
+from advisor.services import assessment_create
 from clusters.snapshot import get_snapshot
 
 # --- bodies -------------------------------------------------------------------------------
@@ -151,8 +153,6 @@ class AssessmentCollection(APIMixin, generics.GenericAPIView):
         auth=[{"tokenAuth": []}, {"cookieAuth": []}, {}],
     )
     def post(self, request: Request) -> Response:
-        from advisor.services import assessment_create
-
         snapshot = get_snapshot()
         intake = _parse_intake(request, snapshot)
         assessment = assessment_create(
@@ -224,8 +224,6 @@ class WhatIf(APIMixin, APIView):
         auth=[{"tokenAuth": []}, {"cookieAuth": []}, {}],
     )
     def post(self, request: Request) -> Response:
-        from advisor.engine import rank
-
         snapshot = get_snapshot()
         intake = _parse_intake(request, snapshot)
         return Response(rank(intake, snapshot))

@@ -7,9 +7,6 @@ same two shapes so clients can branch on ``code`` while people read the message:
   (errors not tied to one field under ``non_field_errors``);
 * everything else: ``{"code": "not_found", "detail": "..."}`` (429 adds ``wait`` seconds).
 
-The standard messages are repeated here with ``gettext`` so that they land in our own
-catalogue: DRF ships Korean only as ``ko_KR``, which Django's ``ko`` does not pick up.
-
 ``not_found`` answers Django-level 404s under /api/ (the catch-all route in urls.py) so that a
 mistyped URL gets JSON too, not the site's HTML page.
 """
@@ -19,29 +16,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
-from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
-
-
-def _messages() -> dict[type[APIException], str]:
-    # Built per call so the active language applies.
-    return {
-        exceptions.NotAuthenticated: gettext("Authentication credentials were not provided."),
-        exceptions.AuthenticationFailed: gettext("Incorrect authentication credentials."),
-        exceptions.NotFound: gettext("Not found."),
-        exceptions.PermissionDenied: gettext(
-            "You do not have permission to perform this action."
-        ),
-        exceptions.UnsupportedMediaType: gettext(
-            "Unsupported media type: send the body as application/json."
-        ),
-        exceptions.NotAcceptable: gettext("This response is not available in that format."),
-    }
 
 
 def _entry(item: Any) -> dict[str, str]:
@@ -74,6 +56,12 @@ def error_body(code: str, detail: str) -> dict[str, str]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    # Django's own 404 and 403 (raised by get_object_or_404, the access helpers) become DRF's,
+    # with DRF's generic words: Http404's text may name a model ("No Cluster matches ...").
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -85,10 +73,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = codes if isinstance(codes, str) else "error"
         detail = exc.detail
         message = str(detail) if isinstance(detail, str) else gettext("Request failed.")
-        # Replace DRF's stock English text only where the exception kept its default message.
-        stock = _messages().get(type(exc))
-        if stock and isinstance(detail, ErrorDetail) and str(detail) == str(exc.default_detail):
-            message = stock
         wait = None
         if isinstance(exc, exceptions.Throttled):
             wait = math.ceil(exc.wait) if exc.wait is not None else None

@@ -10,14 +10,15 @@ The intake serializer is deliberately thin: it hands the body to the engine's on
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.fields import empty
 
+from advisor.engine import IntakeError, parse_intake
 from clusters import models as kb
 from clusters.models import localized
 
@@ -111,8 +112,10 @@ class ClusterSerializer(NamedMixin, serializers.ModelSerializer):
     role = LocalizedField("role")
     summary = LocalizedField("summary")
     provinces = LocalizedField("provinces")
-    factor_scores = FactorScoreSerializer(many=True, read_only=True)
-    strengths = SectorStrengthSerializer(source="sector_strengths", many=True, read_only=True)
+    # Attached by the view (ClusterViewSet), one query per table for the whole page.
+    factor_scores = FactorScoreSerializer(source="api_factor_scores", many=True, read_only=True)
+    strengths = SectorStrengthSerializer(source="api_sector_strengths", many=True,
+                                         read_only=True)
     cities = CityBriefSerializer(many=True, read_only=True)
     challenges = ChallengeSerializer(many=True, read_only=True)
     sources = serializers.SerializerMethodField(
@@ -130,7 +133,7 @@ class ClusterSerializer(NamedMixin, serializers.ModelSerializer):
     def get_sources(self, cluster: kb.Cluster) -> list[dict[str, Any]]:
         # The rows are prefetched with their source (see the view), so this costs no query.
         found: dict[str, kb.Source] = {}
-        for rows in (cluster.factor_scores.all(), cluster.sector_strengths.all(),
+        for rows in (cluster.api_factor_scores, cluster.api_sector_strengths,
                      cluster.challenges.all()):
             for row in rows:
                 found.setdefault(row.source.key, row.source)
@@ -230,17 +233,13 @@ class IntakeSerializer(serializers.BaseSerializer):
         self.snapshot = snapshot
         super().__init__(*args, **kwargs)
 
-    def to_internal_value(self, data: Any) -> Any:
-        from advisor.engine import IntakeError, parse_intake
+    def run_validation(self, data: Any = empty) -> Any:
+        # Skip DRF's own empty/null handling (a body of ``null`` would get DRF's "null" code):
+        # every body, whatever it is, goes to the engine's validation.
+        return self.to_internal_value({} if data is empty else data)
 
-        if not isinstance(data, Mapping):
-            # A JSON list, string or number: not an intake at all. Said here, before the engine,
-            # because parse_intake's contract is a Mapping.
-            raise ValidationError(
-                {"non_field_errors": [ErrorDetail(
-                    str(_("Send the intake as one JSON object.")), code="not_an_object"
-                )]}
-            )
+    def to_internal_value(self, data: Any) -> Any:
+        # Everything, including "the body is a list, not an object", is parse_intake's call.
         try:
             return parse_intake(data, self.snapshot)
         except IntakeError as error:

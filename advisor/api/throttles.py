@@ -10,8 +10,10 @@ take effect without restarting anything.
 
 from __future__ import annotations
 
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
 
 
 class _LiveRate:
@@ -31,6 +33,13 @@ class UserThrottle(_LiveRate, UserRateThrottle):
     """Authenticated clients (staff, API tokens), counted per user across processes."""
 
     scope = "user"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        # DRF's UserRateThrottle counts anonymous callers by address as well, which would
+        # hold them to two limits at once; the anonymous throttles already cover them.
+        if not request.user or not request.user.is_authenticated:
+            return None
+        return super().get_cache_key(request, view)
 
 
 class AnonAssessThrottle(_LiveRate, AnonRateThrottle):
