@@ -1,0 +1,162 @@
+"""Scores: the formulas of docs/METHODOLOGY.md, knock-outs, cities and caveats."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.engine import METHOD_VERSION, parse_intake, rank
+from advisor.engine.method import NEEDS_WEIGHT, SECTOR_WEIGHT
+
+from . import factory
+
+RANKING_KEYS = {"ranking", "excluded", "robustness", "language", "dataset_version",
+                "method_version"}
+ENTRY_KEYS = {"rank", "cluster", "name", "names", "score", "sector_fit", "needs_fit",
+              "contributions", "cities", "caveats"}
+ROBUSTNESS_KEYS = {"top_share", "shares", "samples", "seed", "margin", "clear_winner",
+                   "runner_up", "flip"}
+
+
+def ranked(kb, **overrides):
+    return rank(parse_intake(factory.intake_data(**overrides), kb), kb)
+
+
+def entry(result, code):
+    return next(e for e in result["ranking"] if e["cluster"] == code)
+
+
+def test_every_contract_key_is_present(kb):
+    result = ranked(kb)
+    assert set(result) >= RANKING_KEYS
+    assert set(result["robustness"]) >= ROBUSTNESS_KEYS
+    for item in result["ranking"]:
+        assert set(item) >= ENTRY_KEYS
+        for city in item["cities"]:
+            assert {"slug", "name", "reason", "sector", "source"} <= set(city)
+    assert result["method_version"] == METHOD_VERSION
+    assert result["dataset_version"] == kb.version
+    assert result["language"] == "ko"
+
+
+def test_needs_fit_is_the_weighted_mean_of_factor_scores(kb):
+    result = ranked(kb)
+    needs = result["needs"]
+    scores = dict(zip(kb.factor_codes, factory.CLUSTER_SCORES["yrd"], strict=True))
+    expected = sum(needs[f] * scores[f] for f in needs) / sum(needs.values())
+    assert entry(result, "yrd")["needs_fit"] == pytest.approx(expected, abs=0.05)
+
+
+def test_sector_fit_blends_primary_secondary_and_keywords(kb):
+    result = ranked(kb)  # ai (yrd: 5), robotics (yrd: 4), "speech recognition" matches Hefei
+    detail = entry(result, "yrd")["sector_detail"]
+    assert detail == {"primary": 100.0, "secondary": 80.0, "keyword_bonus": 7.5,
+                      "matched_keywords": ["speech recognition"]}
+    assert entry(result, "yrd")["sector_fit"] == 0.70 * 100 + 0.15 * 80 + 7.5
+    # Without secondary sectors the primary takes both shares.
+    alone = ranked(kb, secondary_sectors=[], keywords="")
+    assert entry(alone, "chengyu")["sector_fit"] == 0.85 * 40
+
+
+def test_total_is_the_documented_blend(kb):
+    for item in ranked(kb)["ranking"]:
+        blended = SECTOR_WEIGHT * item["sector_fit"] + NEEDS_WEIGHT * item["needs_fit"]
+        assert item["score"] == pytest.approx(blended, abs=0.1)
+
+
+def test_contributions_add_up_to_needs_fit_exactly_after_rounding(kb):
+    for item in ranked(kb)["ranking"]:
+        tenths = sum(round(c["points"] * 10) for c in item["contributions"])
+        assert tenths == round(item["needs_fit"] * 10)
+        assert all(c["need"] > 0 for c in item["contributions"])
+        assert sum(c["weight"] for c in item["contributions"]) == pytest.approx(1, abs=0.01)
+
+
+def test_the_ranking_is_sorted_and_numbered(kb):
+    result = ranked(kb)
+    scores = [e["score"] for e in result["ranking"]]
+    assert scores == sorted(scores, reverse=True)
+    assert [e["rank"] for e in result["ranking"]] == list(range(1, len(scores) + 1))
+    assert all(0 <= e["score"] <= 100 for e in result["ranking"])
+
+
+def test_knock_outs_are_reported_with_a_reason(kb):
+    result = ranked(kb, exclude=["west_hub"], minimums={"cost": 38})
+    excluded = {e["cluster"]: e for e in result["excluded"]}
+    assert set(excluded) == {"west_hub", "jjj"}  # jjj cost 35 < 38; gba has 38
+    assert excluded["west_hub"]["code"] == "excluded"
+    assert excluded["jjj"]["code"] == "below_minimum"
+    assert "35" in excluded["jjj"]["reason"] and "38" in excluded["jjj"]["reason"]
+    assert {e["cluster"] for e in result["ranking"]} | set(excluded) == set(kb.cluster_codes)
+
+
+def test_a_minimum_of_zero_asks_for_nothing(kb):
+    assert ranked(kb, exclude=[], minimums={"cost": 0})["excluded"] == []
+
+
+def test_everything_knocked_out_is_an_empty_ranking_not_an_error(kb):
+    result = ranked(kb, exclude=[], minimums={"research": 100})
+    assert result["ranking"] == []
+    assert len(result["excluded"]) == len(kb.clusters)
+    robustness = result["robustness"]
+    assert robustness["top_share"] == 0.0 and robustness["shares"] == {}
+    assert robustness["clear_winner"] is False and robustness["flip"] is None
+
+
+def test_all_zero_needs_use_the_default_weights(kb):
+    zero = ranked(kb, needs=dict.fromkeys(kb.factor_codes, 0))
+    equal = ranked(kb, needs=dict.fromkeys(kb.factor_codes, 1))
+    assert zero["needs_defaulted"] is True and equal["needs_defaulted"] is False
+    assert [(e["cluster"], e["needs_fit"]) for e in zero["ranking"]] == [
+        (e["cluster"], e["needs_fit"]) for e in equal["ranking"]
+    ]
+
+
+def test_scores_are_absolute_adding_a_cluster_changes_no_other_score(kb):
+    extra = factory.cluster("taiwan_strait", (99, 99, 99, 99, 99, 99, 99, 99, 99), {"ai": 5})
+    bigger = factory.build(extra=(extra,))
+    intake = parse_intake(factory.intake_data(), kb)
+    before = {e["cluster"]: (e["score"], e["sector_fit"], e["needs_fit"])
+              for e in rank(intake, kb)["ranking"]}
+    after = {e["cluster"]: (e["score"], e["sector_fit"], e["needs_fit"])
+             for e in rank(intake, bigger)["ranking"]}
+    assert after.pop("taiwan_strait")
+    assert after == before
+
+
+def test_weak_top_needs_and_relevant_challenges_become_caveats(kb):
+    result = ranked(kb, exclude=[], minimums={},
+                    needs={"cost": 5, "manufacturing": 4, "research": 1})
+    jjj = entry(result, "jjj")["caveats"]
+    assert any("35/100" in text for text in jjj)  # cost 35 < 50, rated 5
+    assert any("연구 성과의 산업화 격차" in text for text in jjj)  # challenge on manufacturing
+    # A challenge without a factor concerns every company.
+    assert any("동부 시장과의 거리" in text for text in entry(result, "west_hub")["caveats"])
+    calm = ranked(kb, exclude=[], minimums={}, needs={"research": 5})
+    assert entry(calm, "jjj")["caveats"] == []
+
+
+def test_results_are_in_the_intakes_language(kb):
+    result = ranked(kb, language="en")
+    yrd = entry(result, "yrd")
+    assert result["language"] == "en"
+    assert yrd["name"] == "Yangtze River Delta (长三角)"
+    assert yrd["names"] == {"ko": "창장삼각주", "en": "Yangtze River Delta", "zh": "长三角"}
+    assert yrd["cities"][0]["name"] == "Hefei (合肥)"
+    assert "source:" in yrd["cities"][0]["reason"]
+
+
+def test_cities_fall_back_to_core_cities_when_no_specialty_fits(kb):
+    result = ranked(kb, sector="fintech", secondary_sectors=[], keywords="", exclude=[],
+                    minimums={}, language="en")
+    northeast = entry(result, "northeast")["cities"]
+    assert [c["slug"] for c in northeast] == ["shenyang"]
+    assert northeast[0]["source"] == "" and "core city" in northeast[0]["reason"]
+
+
+def test_results_do_not_share_mutable_parts(kb):
+    intake = parse_intake(factory.intake_data(), kb)
+    first = rank(intake, kb)
+    first["ranking"][0]["cities"][0]["reason"] = "changed"
+    first["ranking"][0]["names"]["ko"] = "changed"
+    first["ranking"][0]["caveats"].append("changed")
+    assert rank(intake, kb) != first
