@@ -62,21 +62,19 @@ def _cached(prep: Prepared, key: tuple[object, ...], build: Callable[[], tuple[A
 def cities(
     prep: Prepared,
     cluster: int,
-    sector: str,
-    secondary: tuple[str, ...],
+    key: tuple[str, tuple[str, ...], tuple[tuple[str, str], ...], str],
     found: Mapping[str, str],
-    language: str,
 ) -> list[dict[str, Any]]:
-    """The cluster's cities that best fit the sector and keywords (core cities otherwise)."""
-    key = ("cities", cluster, sector, secondary, tuple(found.items()), language)
-    rows = _cached(prep, key, lambda: _cities(prep, cluster, sector, secondary, found, language))
+    """The cluster's cities that best fit the sector and keywords (core cities otherwise).
+
+    ``key`` is (sector, secondary sectors, found concepts as items, language): everything
+    the answer depends on besides the cluster.
+    """
+    sector, secondary, _items, language = key
+    rows = _cached(prep, ("cities", cluster, *key),
+                   lambda: _cities(prep, cluster, sector, secondary, found, language))
     # Fresh dicts each time: results are stored and may be changed by their owners.
-    result = []
-    for row in rows:
-        entry = dict(row)
-        entry["matched_keywords"] = list(entry["matched_keywords"])
-        result.append(entry)
-    return result
+    return [{**row, "matched_keywords": list(row["matched_keywords"])} for row in rows]
 
 
 def _cities(
@@ -86,7 +84,7 @@ def _cities(
     secondary: tuple[str, ...],
     found: Mapping[str, str],
     language: str,
-) -> tuple[tuple[tuple[str, Any], ...], ...]:
+) -> tuple[dict[str, Any], ...]:
     best: dict[str, tuple[int, SpecialtyInfo, list[str]]] = {}
     for item in prep.cluster_specialties[cluster]:
         spec = item.specialty
@@ -118,7 +116,7 @@ def _cities(
             reason = _("%(city)s: %(specialty)s (matches “%(keywords)s”) — source: %(source)s")
         else:
             reason = _("%(city)s: %(specialty)s — source: %(source)s")
-        rows.append(tuple({
+        rows.append({
             "slug": slug,
             "name": name,
             "reason": reason % values,
@@ -126,7 +124,7 @@ def _cities(
             "source": spec.source,
             "specialty": spec.key,
             "matched_keywords": tuple(labels),
-        }.items()))
+        })
     if rows:
         return tuple(rows)
     cluster_info = snapshot.clusters[cluster]
@@ -141,7 +139,7 @@ def _cities(
             "cluster": cluster_info.name.get(language),
             "sector": sector_info.name.get(language),
         }
-        rows.append(tuple({
+        rows.append({
             "slug": city.slug,
             "name": name,
             "reason": reason,
@@ -149,7 +147,7 @@ def _cities(
             "source": "",
             "specialty": None,
             "matched_keywords": (),
-        }.items()))
+        })
     return tuple(rows)
 
 
@@ -166,21 +164,28 @@ def caveats(prep: Prepared, cluster: int, top: tuple[tuple[str, int], ...], lang
             ) -> list[str]:
     """Weak factors among ``top`` (most important first, then weakest), then the cluster's
     structural challenges that concern one of ``top`` or every company."""
-    weak = []
-    info = prep.snapshot.clusters[cluster]
-    for code, need in top:
-        value = prep.score_values[cluster][prep.factor_index[code]]
-        if value is not None and value < CAVEAT_SCORE:
-            weak.append((-need, value, code))
-    texts = [_weak_text(prep, cluster, code, -minus, language)
-             for minus, _value, code in sorted(weak)]
-    wanted = {code for code, _need in top}
-    texts.extend(
-        _challenge_text(prep, cluster, index, language)
-        for index, challenge in enumerate(info.challenges)
-        if challenge.factor is None or challenge.factor in wanted
-    )
+    weak_scores, challenges = _cached(prep, ("weak", cluster), lambda: _weak_parts(prep, cluster))
+    texts = []
+    if weak_scores:
+        weak = sorted((-need, weak_scores[code], code) for code, need in top
+                      if code in weak_scores)
+        texts = [_weak_text(prep, cluster, code, -minus, language) for minus, _v, code in weak]
+    if challenges:
+        wanted = dict(top)
+        texts.extend(_challenge_text(prep, cluster, index, language)
+                     for factor, index in challenges if factor is None or factor in wanted)
     return texts
+
+
+def _weak_parts(prep: Prepared, cluster: int
+                ) -> tuple[dict[str, float], tuple[tuple[str | None, int], ...]]:
+    """({factor: score} below CAVEAT_SCORE, ((challenge factor, index), ...)) of a cluster."""
+    values = prep.score_values[cluster]
+    weak = {code: values[f] for f, code in enumerate(prep.factor_codes)
+            if values[f] is not None and values[f] < CAVEAT_SCORE}
+    challenges = tuple((ch.factor, i)
+                       for i, ch in enumerate(prep.snapshot.clusters[cluster].challenges))
+    return weak, challenges
 
 
 def _weak_text(prep: Prepared, cluster: int, code: str, need: int, language: str) -> str:
@@ -198,7 +203,7 @@ def _weak_text(prep: Prepared, cluster: int, code: str, need: int, language: str
             text = _("Weak on %(factor)s (%(score)d/100), which you rated %(need)d of 5.")
         return (text % values,)
 
-    return _cached(prep, ("weak", cluster, code, need, language), build)[0]
+    return _cached(prep, ("weak-text", cluster, code, need, language), build)[0]
 
 
 def _challenge_text(prep: Prepared, cluster: int, index: int, language: str) -> str:

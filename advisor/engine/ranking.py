@@ -9,7 +9,7 @@ the assembly of each intake's JSON (names, sentences) is a Python loop.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -65,25 +65,34 @@ def _rank_many(intakes: list[Intake], snapshot: Snapshot) -> list[dict[str, Any]
         scores.weights, scores.denominator, prep.scores, scores.needs_fit
     )
     shares = scores.weights / scores.denominator[:, None]
+    # Contributions are listed largest first (ties: factor order): sorted here for the whole
+    # batch rather than per cluster in Python.
+    points_order = np.argsort(-points, axis=2, kind="stable")
+    # Plain Python lists: indexing them in the assembly loop is far cheaper than indexing
+    # NumPy arrays element by element.
     numbers = {
         "score": tenths(scores.total).tolist(),
         "sector_fit": tenths(scores.sector_fit).tolist(),
         "needs_fit": needs_t.tolist(),
         "points": points.tolist(),
+        "points_order": points_order.tolist(),
         "weight": (np.floor(shares * 1000 + 0.5) / 1000).tolist(),
+        "needs": scores.weights.astype(np.int64).tolist(),
         "primary": tenths(scores.primary).tolist(),
         "secondary": tenths(scores.secondary).tolist(),
+        "has_secondary": scores.has_secondary.tolist(),
         "bonus": tenths(scores.bonus).tolist(),
         "order": scores.order.tolist(),
+        "ranked": scores.ranked.tolist(),
+        "defaulted": scores.defaulted.tolist(),
         "counts": counts.tolist(),
+        "flip_factor": flip_factor.tolist(),
+        "flip_to": flip_to.tolist(),
     }
     results = []
     for row, intake in enumerate(intakes):
         with translation.override(intake.language):
-            results.append(
-                _result(prep, intake, row, scores, numbers, found[row],
-                        int(flip_factor[row]), int(flip_to[row]))
-            )
+            results.append(_result(prep, intake, row, scores, numbers, found[row]))
     return results
 
 
@@ -93,46 +102,45 @@ def _result(
     row: int,
     scores: Scores,
     numbers: dict[str, list[Any]],
-    found: Any,
-    flip_factor: int,
-    flip_to: int,
+    found: Mapping[str, str],
 ) -> dict[str, Any]:
     language = intake.language
     snapshot = prep.snapshot
     factor_codes = prep.factor_codes
-    weights = scores.weights[row].tolist()
-    needs_used = dict(zip(factor_codes, (int(w) for w in weights), strict=True))
+    weights = numbers["needs"][row]
+    needs_used = dict(zip(factor_codes, weights, strict=True))
     top = explain.top_needs(needs_used)
-    ranked_count = int(scores.ranked[row])
+    ranked_count = numbers["ranked"][row]
     order = numbers["order"][row]
     score_t = numbers["score"][row]
-    has_secondary = bool(scores.has_secondary[row])
-
+    has_secondary = numbers["has_secondary"][row]
     points_row = numbers["points"][row]
+    points_order = numbers["points_order"][row]
     weight_row = numbers["weight"][row]
     sector_row = numbers["sector_fit"][row]
     needs_row = numbers["needs_fit"][row]
     primary_row = numbers["primary"][row]
     secondary_row = numbers["secondary"][row]
     bonus_row = numbers["bonus"][row]
-    used = [(f, code, int(weights[f])) for f, code in enumerate(factor_codes) if weights[f] > 0]
+    city_key = (intake.sector, intake.secondary_sectors, tuple(found.items()), language)
     found_keys = found.keys()
+
     ranking = []
     for position, c in enumerate(order[:ranked_count]):
-        info = snapshot.clusters[c]
         name, names, role = explain.cluster_labels(prep, c, language)
         points = points_row[c]
         values = prep.score_values[c]
         contributions = [
-            {"factor": code, "points": points[f] / 10, "weight": weight_row[f], "need": need,
-             "factor_score": values[f]}
-            for f, code, need in used
+            {"factor": factor_codes[f], "points": points[f] / 10, "weight": weight_row[f],
+             "need": weights[f], "factor_score": values[f]}
+            for f in points_order[c]
+            if weights[f] > 0
         ]
-        contributions.sort(key=_by_points)  # stable: factor order on ties
-        matched = sorted({found[k] for k in found_keys & prep.cluster_concepts[c]})
+        matched = (sorted({found[k] for k in found_keys & prep.cluster_concepts[c]})
+                   if found else [])
         ranking.append({
             "rank": position + 1,
-            "cluster": info.code,
+            "cluster": prep.cluster_codes[c],
             "name": name,
             "names": dict(names),
             "role": role,
@@ -146,47 +154,38 @@ def _result(
                 "matched_keywords": matched,
             },
             "contributions": contributions,
-            "cities": explain.cities(prep, c, intake.sector, intake.secondary_sectors, found,
-                                     language),
+            "cities": explain.cities(prep, c, city_key, found),
             "caveats": explain.caveats(prep, c, top, language),
         })
 
     excluded = []
-    for c in order[ranked_count:]:
-        info = snapshot.clusters[c]
+    for c in sorted(order[ranked_count:]):  # in the snapshot's cluster order
+        name, names, _role = explain.cluster_labels(prep, c, language)
+        below_row = scores.below_minimum[row, c].tolist()
         below = [
-            (code, prep.score_values[c][f], int(intake.minimums[code]))
+            (code, prep.score_values[c][f], intake.minimums[code])
             for f, code in enumerate(factor_codes)
-            if scores.below_minimum[row, c, f]
+            if below_row[f]
         ]
-        code, reason = explain.excluded_reason(
-            prep, c, info.code in intake.exclude, below, language
+        code = prep.cluster_codes[c]
+        kind, reason = explain.excluded_reason(prep, c, code in intake.exclude, below, language)
+        excluded.append(
+            {"cluster": code, "name": name, "names": dict(names), "code": kind, "reason": reason}
         )
-        excluded.append({
-            "cluster": info.code,
-            "name": info.name.with_zh(language),
-            "names": explain.names_of(info.name),
-            "code": code,
-            "reason": reason,
-        })
-    excluded.sort(key=lambda item: prep.cluster_index[item["cluster"]])
 
     return {
         "ranking": ranking,
         "excluded": excluded,
         "robustness": _robustness(prep, intake, order, ranked_count, score_t,
-                                  numbers["counts"][row], flip_factor, flip_to),
+                                  numbers["counts"][row], numbers["flip_factor"][row],
+                                  numbers["flip_to"][row]),
         "needs": needs_used,
-        "needs_defaulted": bool(scores.defaulted[row]),
+        "needs_defaulted": numbers["defaulted"][row],
         "matched_keywords": sorted(set(found.values())),
         "language": language,
         "dataset_version": snapshot.version,
         "method_version": METHOD_VERSION,
     }
-
-
-def _by_points(item: dict[str, Any]) -> float:
-    return -item["points"]
 
 
 def _robustness(
