@@ -160,3 +160,31 @@ def test_results_do_not_share_mutable_parts(kb):
     first["ranking"][0]["names"]["ko"] = "changed"
     first["ranking"][0]["caveats"].append("changed")
     assert rank(intake, kb) != first
+
+
+def test_the_worked_example_of_the_methodology(kb):
+    """docs/METHODOLOGY.md section 8 quotes these numbers: keep the two in step."""
+    result = ranked(kb, language="en")
+    rows = [(e["cluster"], e["score"], e["sector_fit"], e["needs_fit"])
+            for e in result["ranking"][:4]]
+    assert rows == [("yrd", 86.4, 89.5, 83.3), ("jjj", 79.3, 79.0, 79.5),
+                    ("gba", 75.7, 71.0, 80.4), ("chengyu", 47.2, 28.0, 66.4)]
+    yrd = result["ranking"][0]
+    assert [(c["factor"], c["points"]) for c in yrd["contributions"]] == [
+        ("talent", 22.5), ("research", 17.6), ("market", 13.5), ("capital", 9.0),
+        ("policy", 8.2), ("openness", 4.3), ("pilot", 4.2), ("cost", 4.0),
+    ]
+    assert yrd["cities"][0]["slug"] == "hefei" and yrd["caveats"] == []
+    assert [e["cluster"] for e in result["excluded"]] == ["west_hub"]
+    robustness = result["robustness"]
+    assert (robustness["top_share"], robustness["margin"], robustness["clear_winner"],
+            robustness["flip"]) == (1.0, 7.1, True, None)
+
+    close = ranked(kb, sector="ev", needs={"research": 4, "talent": 5, "cost": 2},
+                   exclude=[], minimums={}, keywords="", secondary_sectors=[])
+    assert [(e["cluster"], e["score"]) for e in close["ranking"][:2]] == [
+        ("yrd", 84.6), ("gba", 84.5)]
+    assert close["robustness"]["top_share"] == pytest.approx(0.63, abs=0.005)
+    assert close["robustness"]["clear_winner"] is False
+    assert close["robustness"]["flip"] == {"factor": "research", "from_weight": 4,
+                                           "to_weight": 3}
