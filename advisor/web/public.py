@@ -122,4 +122,24 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def method(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/method.html", {"factors": kb.with_loc(Factor.objects.all())})
+    from advisor.engine import method as m
+
+    # The page quotes the method's own parameters, so it cannot drift from the engine.
+    numbers = {
+        "primary": round(m.PRIMARY_SHARE * 100),
+        "secondary": round(m.SECONDARY_SHARE * 100),
+        "keyword_bonus": f"{m.KEYWORD_BONUS_MAX:g}",
+        "need_default": m.NEED_DEFAULT,
+        "sector_weight": round(m.SECTOR_WEIGHT * 100),
+        "needs_weight": round(m.NEEDS_WEIGHT * 100),
+        "samples": m.ROBUSTNESS_SAMPLES,
+        "clear_margin": f"{m.CLEAR_MARGIN:g}",
+        "clear_share": round(m.CLEAR_SHARE * 100),
+        "caveat_need": m.CAVEAT_NEED,
+        "caveat_score": m.CAVEAT_SCORE,
+    }
+    return render(
+        request,
+        "web/method.html",
+        {"factors": kb.with_loc(Factor.objects.all()), "m": numbers, "version": m.METHOD_VERSION},
+    )
