@@ -104,7 +104,7 @@ class ClusterSectorStrengthAdmin(SimpleHistoryAdmin):
 @admin.register(kb.ClusterChallenge)
 class ClusterChallengeAdmin(SimpleHistoryAdmin):
     list_display = ("key", "cluster", "factor", source_link)
-    list_filter = ("cluster", "factor")
+    list_filter = ("cluster", "factor", "source__kind")
     list_select_related = ("cluster", "factor", "source")
     search_fields = ("key", "text_ko", "text_en")
     autocomplete_fields = ("source",)
@@ -135,7 +135,7 @@ class CityAdmin(SimpleHistoryAdmin):
 @admin.register(kb.Zone)
 class ZoneAdmin(SimpleHistoryAdmin):
     list_display = ("key", "name_ko", "name_zh", "city", "kind", source_link)
-    list_filter = ("kind", "city__cluster")
+    list_filter = ("kind", "city__cluster", "source__kind")
     search_fields = ("key", "name_ko", "name_en", "name_zh")
     list_select_related = ("city", "source")
     filter_horizontal = ("sectors",)
@@ -145,7 +145,7 @@ class ZoneAdmin(SimpleHistoryAdmin):
 @admin.register(kb.CitySpecialty)
 class CitySpecialtyAdmin(SimpleHistoryAdmin):
     list_display = ("key", "city", "sector", "title_ko", source_link)
-    list_filter = ("sector", "city__cluster")
+    list_filter = ("sector", "city__cluster", "source__kind")
     search_fields = ("key", "title_ko", "title_en", "keywords_ko", "keywords_en", "keywords_zh")
     list_select_related = ("city", "sector", "source")
     autocomplete_fields = ("source", "city")
@@ -183,7 +183,7 @@ class FirmAdmin(SimpleHistoryAdmin):
 @admin.register(kb.Event)
 class EventAdmin(SimpleHistoryAdmin):
     list_display = ("name_ko", "city", "sector", "starts", "ends", source_link)
-    list_filter = ("sector", "city")
+    list_filter = ("sector", "city", "source__kind")
     search_fields = ("key", "name_ko", "name_en", "name_zh")
     date_hierarchy = "starts"
     list_select_related = ("city", "sector", "source")
@@ -192,7 +192,7 @@ class EventAdmin(SimpleHistoryAdmin):
 @admin.register(kb.CityMetric)
 class CityMetricAdmin(SimpleHistoryAdmin):
     list_display = ("city", "metric", "period", "value", "unit", source_link)
-    list_filter = ("metric", "period")
+    list_filter = ("metric", "period", "source__kind")
     search_fields = ("city__slug", "city__name_ko")
     list_select_related = ("city", "source")
 
