@@ -206,6 +206,7 @@ REST_FRAMEWORK = {
     ],
     # JSON only: Swagger UI and Redoc (served from the app) replace the browsable API.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_METADATA_CLASS": "advisor.api.metadata.Metadata",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "advisor.api.pagination.Pagination",
     "PAGE_SIZE": 50,

@@ -32,3 +32,4 @@ class APIMixin:
             translation.activate(lang)
             request._request.LANGUAGE_CODE = lang
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
