@@ -37,16 +37,17 @@ def source_label(prep: Prepared, key: str) -> str:
     return source.label if source is not None else key
 
 
-def cluster_labels(prep: Prepared, cluster: int, language: str
-                   ) -> tuple[str, dict[str, str], str]:
-    """(name with Chinese, names, role) of a cluster; the caller copies ``names``."""
+def cluster_labels(prep: Prepared, language: str) -> list[tuple[str, dict[str, str], str]]:
+    """Per cluster: (name with Chinese, names, role); callers copy ``names``."""
 
-    def build() -> tuple[str, dict[str, str], str]:
-        info = prep.snapshot.clusters[cluster]
-        return (info.name.with_zh(language), names_of(info.name),
-                info.role(language) or info.role_ko)
+    def build() -> tuple[tuple[str, dict[str, str], str], ...]:
+        return tuple(
+            (info.name.with_zh(language), names_of(info.name),
+             info.role(language) or info.role_ko)
+            for info in prep.snapshot.clusters
+        )
 
-    return _cached(prep, ("cluster", cluster, language), build)  # type: ignore[return-value]
+    return list(_cached(prep, ("clusters", language), build))
 
 
 def _cached(prep: Prepared, key: tuple[object, ...], build: Callable[[], tuple[Any, ...]]
@@ -221,10 +222,20 @@ def excluded_reason(
     prep: Prepared,
     cluster: int,
     requested: bool,
-    below: list[tuple[str, float | None, int]],
+    below: tuple[tuple[str, float | int | None, int], ...],
     language: str,
 ) -> tuple[str, str]:
     """(code, reason) for a knocked-out cluster; ``below``: (factor, score|None, minimum)."""
+    key = ("excluded", cluster, requested, below, language)
+    return _cached(prep, key, lambda: _excluded_reason(prep, requested, below, language))
+
+
+def _excluded_reason(
+    prep: Prepared,
+    requested: bool,
+    below: tuple[tuple[str, float | int | None, int], ...],
+    language: str,
+) -> tuple[str, str]:
     factor_names = {f.code: f.name.get(language) for f in prep.snapshot.factors}
     parts = []
     if requested:

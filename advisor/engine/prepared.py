@@ -39,6 +39,8 @@ class Prepared:
     # (clusters x factors) scores 0–100; a missing score is 0 ("no evidence, no credit").
     scores: np.ndarray
     missing: np.ndarray  # (clusters x factors) bool
+    # Every score a whole number (the knowledge base stores integers): sums are then exact.
+    integral: bool
     # (clusters x sectors) strengths mapped 0–5 -> 0–100.
     strengths: np.ndarray
     # The same scores as JSON values per (cluster, factor): int when whole, None if missing.
@@ -92,6 +94,7 @@ def _build(snapshot: Snapshot) -> Prepared:
         cluster_index=MappingProxyType({c: i for i, c in enumerate(cluster_codes)}),
         scores=scores,
         missing=missing,
+        integral=bool(np.all(scores == np.round(scores)) and np.all(np.abs(scores) < 2**20)),
         strengths=strengths,
         score_values=tuple(
             tuple(None if m else (int(v) if float(v).is_integer() else float(v))

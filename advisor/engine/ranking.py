@@ -89,10 +89,15 @@ def _rank_many(intakes: list[Intake], snapshot: Snapshot) -> list[dict[str, Any]
         "flip_factor": flip_factor.tolist(),
         "flip_to": flip_to.tolist(),
     }
-    results = []
-    for row, intake in enumerate(intakes):
-        with translation.override(intake.language):
-            results.append(_result(prep, intake, row, scores, numbers, found[row]))
+    # One translation.override per language, not per intake (it is not free).
+    results: list[dict[str, Any]] = [{} for _ in intakes]
+    for language in sorted({i.language for i in intakes}):
+        with translation.override(language):
+            labels = explain.cluster_labels(prep, language)
+            for row, intake in enumerate(intakes):
+                if intake.language == language:
+                    results[row] = _result(prep, intake, row, scores, numbers, found[row],
+                                           labels)
     return results
 
 
@@ -103,6 +108,7 @@ def _result(
     scores: Scores,
     numbers: dict[str, list[Any]],
     found: Mapping[str, str],
+    labels: list[tuple[str, dict[str, str], str]],
 ) -> dict[str, Any]:
     language = intake.language
     snapshot = prep.snapshot
@@ -127,7 +133,7 @@ def _result(
 
     ranking = []
     for position, c in enumerate(order[:ranked_count]):
-        name, names, role = explain.cluster_labels(prep, c, language)
+        name, names, role = labels[c]
         points = points_row[c]
         values = prep.score_values[c]
         contributions = [
@@ -160,13 +166,13 @@ def _result(
 
     excluded = []
     for c in sorted(order[ranked_count:]):  # in the snapshot's cluster order
-        name, names, _role = explain.cluster_labels(prep, c, language)
+        name, names, _role = labels[c]
         below_row = scores.below_minimum[row, c].tolist()
-        below = [
+        below = tuple(
             (code, prep.score_values[c][f], intake.minimums[code])
             for f, code in enumerate(factor_codes)
             if below_row[f]
-        ]
+        )
         code = prep.cluster_codes[c]
         kind, reason = explain.excluded_reason(prep, c, code in intake.exclude, below, language)
         excluded.append(

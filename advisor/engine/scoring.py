@@ -9,6 +9,7 @@ it). Each step is still one NumPy operation over the whole batch.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -63,22 +64,33 @@ def inputs_for(
     intakes: Sequence[Intake], prep: Prepared, concepts: Sequence[Mapping[str, str]]
 ) -> Inputs:
     n, nf, nc = len(intakes), len(prep.factor_codes), len(prep.cluster_codes)
-    needs = np.zeros((n, nf))
+    # Parsed intakes hold every factor; one C-level itemgetter per intake reads them in the
+    # snapshot's order (a hand-built Intake may leave some out: those get the default).
+    pick = operator.itemgetter(*prep.factor_codes)
+    rows = []
+    for intake in intakes:
+        try:
+            rows.append(pick(intake.needs))
+        except KeyError:
+            rows.append(tuple(intake.needs.get(f, NEED_DEFAULT) for f in prep.factor_codes))
+    needs = np.array(rows, dtype=float).reshape(n, nf)
+    si = prep.sector_index
+    primary = np.array([si[i.sector] for i in intakes], dtype=np.intp)
     minimums = np.zeros((n, nf))
-    primary = np.zeros(n, dtype=np.intp)
     secondary = np.full((n, SECONDARY_MAX), -1, dtype=np.intp)
     matches = np.zeros((n, nc))
     excluded = np.zeros((n, nc), dtype=bool)
-    fi, si, ci = prep.factor_index, prep.sector_index, prep.cluster_index
+    fi, ci = prep.factor_index, prep.cluster_index
     for row, (intake, found) in enumerate(zip(intakes, concepts, strict=True)):
-        needs[row] = [intake.needs.get(f, NEED_DEFAULT) for f in prep.factor_codes]
-        for f, value in intake.minimums.items():
-            minimums[row, fi[f]] = value
-        primary[row] = si[intake.sector]
-        for k, code in enumerate(intake.secondary_sectors[:SECONDARY_MAX]):
-            secondary[row, k] = si[code]
-        for code in intake.exclude:
-            excluded[row, ci[code]] = True
+        if intake.minimums:
+            for f, value in intake.minimums.items():
+                minimums[row, fi[f]] = value
+        if intake.secondary_sectors:
+            for k, code in enumerate(intake.secondary_sectors[:SECONDARY_MAX]):
+                secondary[row, k] = si[code]
+        if intake.exclude:
+            for code in intake.exclude:
+                excluded[row, ci[code]] = True
         if found:
             keys = found.keys()
             matches[row] = [len(keys & cc) for cc in prep.cluster_concepts]
@@ -92,8 +104,17 @@ def effective_weights(needs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return weights, defaulted
 
 
-def weighted_sum(weights: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """sum_f w[i, f] * s[c, f] as (n, C), adding the factors in a fixed order."""
+def weighted_sum(weights: np.ndarray, scores: np.ndarray, *, integral: bool = False
+                 ) -> np.ndarray:
+    """sum_f w[i, f] * s[c, f] as (n, C), the same bits whatever the batch.
+
+    With whole weights (0–5) and whole scores (0–100, as the knowledge base stores them)
+    every product and partial sum is a small integer, exact in floating point: any order of
+    addition gives the same result, so one matrix product is safe. Otherwise the factors are
+    added one by one in a fixed order.
+    """
+    if integral:
+        return weights @ scores.T
     total = np.zeros((weights.shape[0], scores.shape[0]))
     for f in range(scores.shape[1]):
         total += weights[:, f, None] * scores[None, :, f]
@@ -102,17 +123,17 @@ def weighted_sum(weights: np.ndarray, scores: np.ndarray) -> np.ndarray:
 
 def score(inputs: Inputs, prep: Prepared) -> Scores:
     weights, defaulted = effective_weights(inputs.needs)
-    numerator = weighted_sum(weights, prep.scores)
-    denominator = np.zeros(weights.shape[0])
-    for f in range(weights.shape[1]):
-        denominator += weights[:, f]
+    numerator = weighted_sum(weights, prep.scores, integral=prep.integral)
+    denominator = weights.sum(axis=1)  # whole numbers: exact in any order
     needs_fit = numerator / denominator[:, None]
 
     strengths = prep.strengths  # (C, sectors)
     primary = strengths[:, inputs.primary].T  # (n, C)
     secondary_sum = np.zeros_like(primary)
     count = np.zeros(primary.shape[0])
-    for k in range(inputs.secondary.shape[1]):
+    # Secondary sectors are stored left-aligned: only the columns some intake uses.
+    used = int((inputs.secondary >= 0).sum(axis=1).max(initial=0))
+    for k in range(used):
         column = inputs.secondary[:, k]
         present = column >= 0
         secondary_sum += np.where(present[:, None], strengths[:, np.maximum(column, 0)].T, 0.0)
@@ -129,8 +150,12 @@ def score(inputs: Inputs, prep: Prepared) -> Scores:
     total = SECTOR_WEIGHT * sector_fit + NEEDS_WEIGHT * needs_fit
 
     # A minimum of 0 asks for nothing; a missing score cannot meet a positive minimum.
-    mins = inputs.minimums[:, None, :]
-    below_minimum = (mins > 0) & (prep.missing[None] | (prep.scores[None] < mins))
+    n, nc, nf = primary.shape[0], prep.scores.shape[0], prep.scores.shape[1]
+    if inputs.minimums.any():
+        mins = inputs.minimums[:, None, :]
+        below_minimum = (mins > 0) & (prep.missing[None] | (prep.scores[None] < mins))
+    else:
+        below_minimum = np.zeros((n, nc, nf), dtype=bool)
     knocked = inputs.excluded | below_minimum.any(axis=2)
     order = rank_order(total, knocked)
     ranked = (~knocked).sum(axis=1)
