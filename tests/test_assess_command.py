@@ -99,3 +99,11 @@ def test_a_missing_file_exits_2(snapshot, tmp_path):
         call_command("assess", str(tmp_path / "nope.json"), stdout=io.StringIO(),
                      stderr=io.StringIO())
     assert info.value.returncode == 2
+
+
+def test_pdf_writes_the_brief_without_saving(snapshot, intake_file, tmp_path):
+    out_pdf = tmp_path / "brief.pdf"
+    _out, err = run(str(intake_file), "--pdf", str(out_pdf))
+    assert out_pdf.read_bytes().startswith(b"%PDF")
+    assert "brief.pdf" in err
+    assert not Assessment.objects.exists()
