@@ -22,7 +22,6 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 FONT_FAMILY = "'Noto Sans CJK KR', 'Noto Sans KR', sans-serif"
-FONT_FAMILY_ZH = "'Noto Sans CJK SC', 'Noto Sans CJK KR', sans-serif"
 
 # A calm, print-safe palette that stays distinguishable in greyscale.
 COLOR_TOP = "#1f4e79"
@@ -182,7 +181,7 @@ def ranking_bar_chart(
         if zh:
             parts.append(
                 f'<text x="14" y="{_num(y + 27)}" font-size="10" fill="{COLOR_MUTED}" '
-                f'font-family={_attr(FONT_FAMILY_ZH)} lang="zh-Hans">{_text(zh)}</text>'
+                f'lang="zh-Hans">{_text(zh)}</text>'
             )
         parts.append(
             f'<rect x="{_num(left)}" y="{_num(y + 2)}" width="{_num(bar_w)}" height="14" '

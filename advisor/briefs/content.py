@@ -252,7 +252,9 @@ def _zones(cluster: str, city_slugs: list[str], sectors: list[str], language: st
     } for z in chosen]
 
 
-def _metrics(city_slugs: list[str], language: str, sources: Sources) -> list[dict[str, Any]]:
+def _metrics(city_slugs: list[str], language: str, sources: Sources) -> dict[str, Any]:
+    """Key figures as a compact grid: one row per (indicator, period), one column per city.
+    Three cities times five indicators as a long list took most of a page."""
     rows = (
         kb.CityMetric.objects.filter(city__slug__in=city_slugs, metric__in=CITY_METRICS)
         .select_related("city", "source")
@@ -262,20 +264,32 @@ def _metrics(city_slugs: list[str], language: str, sources: Sources) -> list[dic
     for row in rows:
         latest.setdefault((row.city.slug, row.metric), row)
     en = _lang(language) == "en"
-    out = []
-    for slug in city_slugs:
+    cities = [slug for slug in city_slugs if any((slug, m) in latest for m in CITY_METRICS)]
+    names = {}
+    grid: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+    labels: dict[tuple[str, str], str] = {}
+    for slug in cities:
         for metric in CITY_METRICS:
             row = latest.get((slug, metric))
             if row is None:
                 continue
-            out.append({
-                "city": row.city.name_en if en else row.city.name_ko,
-                "metric": row.get_metric_display(),
-                "period": format_period(row.period),
+            names[slug] = row.city.name_en if en else row.city.name_ko
+            key = (metric, format_period(row.period))
+            labels[key] = row.get_metric_display()
+            grid.setdefault(key, {})[slug] = {
                 "value": format_value(row.value, row.unit),
                 "source_no": sources.cite(row.source),
-            })
-    return out
+            }
+    order = {m: i for i, m in enumerate(CITY_METRICS)}
+    keys = sorted(grid, key=lambda k: (order[k[0]], k[1]))
+    return {
+        "cities": [names[slug] for slug in cities],
+        "rows": [
+            {"metric": labels[k], "period": k[1],
+             "cells": [grid[k].get(slug) for slug in cities]}
+            for k in keys
+        ],
+    }
 
 
 def _firms(cluster: str, sectors: list[str], language: str,

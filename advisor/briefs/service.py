@@ -7,13 +7,17 @@ place in the key. Views, the API, the zip task and the CLI all come through here
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from typing import IO, Any
 from urllib.parse import quote
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from advisor.briefs.content import brief_date
 from advisor.briefs.render import BRIEF_TEMPLATE_VERSION, normalize_language, render_brief_pdf
@@ -79,6 +83,60 @@ def brief_pdf(assessment: Assessment, language: str = "ko") -> bytes:
 def open_brief(assessment: Assessment, language: str = "ko") -> IO[bytes]:
     """A binary file handle on the stored brief, for streaming responses."""
     return brief_file(assessment, language).file.open("rb")
+
+
+def with_stored_briefs(queryset: QuerySet[Assessment] | None = None) -> QuerySet[Assessment]:
+    """Assessments annotated with the storage names of their current stored briefs
+    (``brief_ko``, ``brief_en``; None when not rendered yet), in the same query.
+
+    The download views fetch the assessment through the access helper with this queryset,
+    so a cached download costs one query and one file open. The heavy JSON columns are
+    deferred: a cache hit needs only the name and date for the file name; a miss goes
+    through :func:`open_brief`, which loads them.
+    """
+    latest_decision_id = (
+        DecisionNote.objects.filter(assessment=OuterRef("assessment"))
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
+    )
+
+    def stored(language: str) -> Subquery:
+        return Subquery(
+            BriefFile.objects.filter(
+                assessment=OuterRef("pk"), language=language,
+                template_version=BRIEF_TEMPLATE_VERSION,
+            )
+            .annotate(decision=Coalesce("decision_id", Value(0)))
+            .filter(decision=Coalesce(Subquery(latest_decision_id), Value(0)))
+            .values("file")[:1]
+        )
+
+    qs = queryset if queryset is not None else Assessment.objects.all()
+    return qs.defer("intake", "result").annotate(brief_ko=stored("ko"), brief_en=stored("en"))
+
+
+@functools.cache
+def _stored_briefs_base() -> QuerySet[Assessment]:
+    # Building the annotated queryset costs more than running it; querysets clone on every
+    # filter, so one built instance serves every request.
+    return with_stored_briefs()
+
+
+def assessments_with_stored_briefs() -> QuerySet[Assessment]:
+    return _stored_briefs_base().all()
+
+
+def open_cached_or_render(assessment: Assessment, language: str) -> IO[bytes]:
+    """The brief's file handle: straight from storage when the annotated name (see
+    :func:`with_stored_briefs`) is there, otherwise through :func:`open_brief`."""
+    language = normalize_language(language)
+    name = getattr(assessment, f"brief_{language}", None)
+    if name:
+        try:
+            return default_storage.open(name, "rb")
+        except FileNotFoundError:
+            pass  # the row outlived its file: brief_file() renders it again
+    return open_brief(Assessment.objects.get(pk=assessment.pk), language)
 
 
 def _name_part(company: str) -> str:

@@ -3,48 +3,21 @@ PDFs rendered once per session (each render takes about half a second)."""
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
 import logging
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import pytest
 from django.db import transaction
 
 from clusters import snapshot as snapshot_module
-from tests.briefs.factories import ensure_kb, make_assessment
+from tests.briefs.factories import ensure_kb, make_assessment, patch_snapshot_version_if_broken
 
 FAKE_PDF = b"%PDF-1.7\n% fake brief\n"
 HOSTILE_NAME = "<script>alert(1)</script><img src=http://x>"
 DECISION_NOTE = "Start in Shenzhen with <b>hardware</b> partners.\nMove R&D to Hefei later."
-
-
-def _content_version_is_broken() -> bool:
-    info = snapshot_module.ClusterInfo(
-        code="x", name=snapshot_module.Names("x", "x"), factor_scores=MappingProxyType({})
-    )
-    try:
-        snapshot_module.content_version(info)
-    except TypeError:
-        return True
-    return False
-
-
-def _content_version(*parts: object) -> str:
-    def default(obj: object) -> object:
-        if isinstance(obj, MappingProxyType | dict):
-            return dict(obj)
-        if dataclasses.is_dataclass(obj):
-            return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
-        raise TypeError(type(obj))
-
-    payload = json.dumps(parts, default=default, sort_keys=True, ensure_ascii=False)
-    return "kb-" + hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -53,11 +26,8 @@ def _snapshot_version_workaround() -> Iterator[None]:
     dataclasses.asdict() and fails as soon as a cluster has factor scores (reported to the
     lead). Until it is fixed there, hash the same content without the copy; this fixture
     does nothing once the original works."""
-    if not _content_version_is_broken():
-        yield
-        return
     original = snapshot_module.content_version
-    snapshot_module.content_version = _content_version
+    patch_snapshot_version_if_broken()
     try:
         yield
     finally:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from pypdf import PdfReader
 
-from advisor.briefs.templatetags import keepwords
-from tests.briefs.conftest import DECISION_NOTE, HOSTILE_NAME
+from advisor.briefs.render import html_to_pdf
+from advisor.briefs.templatetags import WORD_JOINER, keepwords
+from tests.briefs.conftest import DECISION_NOTE, HOSTILE_NAME, pdftotext
 
 # The session fixture renders inside the test database; the marker makes pytest-django create
 # it (it only sets up databases that some collected test asks for).
@@ -87,6 +90,7 @@ def test_page_count_is_within_bounds(rendered: Any, key: str) -> None:
 def test_no_glyph_is_missing(rendered: Any, key: str) -> None:
     text = rendered[key]["text"]
     assert "\ufffd" not in text and ".notdef" not in text
+    assert WORD_JOINER not in text  # joiners keep words whole and leave no trace
     assert not [w for w in rendered["warnings"] if "glyph" in w.lower() or "font" in w.lower()]
 
 
@@ -94,13 +98,28 @@ def test_rendering_needed_nothing_from_outside(rendered: Any) -> None:
     assert not [w for w in rendered["warnings"] if "refused" in w or "Failed" in w]
 
 
-def test_keepwords_escapes_then_keeps_korean_words_together() -> None:
+def test_keepwords_escapes_then_joins_the_characters_of_korean_words() -> None:
+    j = WORD_JOINER
     html = keepwords("창장삼각주 <b>R&D</b> 허페이(合肥)")
     assert html == (
-        '<span class="kw">창장삼각주</span> &lt;b&gt;R&amp;D&lt;/b&gt; '
-        '<span class="kw">허페이(合肥)</span>'
+        f"창{j}장{j}삼{j}각{j}주 &lt;b&gt;R&amp;D&lt;/b&gt; 허{j}페{j}이{j}({j}合{j}肥{j})"
     )
-    # Even text that arrives marked safe is escaped: only our spans are markup.
-    from django.utils.safestring import mark_safe
+    # Even text that arrives marked safe is escaped: only joiners are added.
+    assert keepwords(mark_safe("<i>이름</i>")) == f"&lt;i&gt;{j}이{j}름{j}&lt;/i&gt;"
+    assert keepwords(None) == "" and keepwords("R&D") == "R&amp;D"
 
-    assert keepwords(mark_safe("<i>이름</i>")) == '<span class="kw">&lt;i&gt;이름&lt;/i&gt;</span>'
+
+def test_korean_lines_break_between_words_only(tmp_path: Path) -> None:
+    sentence = "창장삼각주는 중국 혁신 네트워크에서 연구개발과 첨단 제조를 잇는 핵심 거점입니다. "
+    html = (
+        '<html><body style="font-family: Noto Sans CJK KR; width: 42mm">'
+        f"<p>{keepwords(sentence * 6)}</p></body></html>"
+    )
+    path = tmp_path / "narrow.pdf"
+    path.write_bytes(html_to_pdf(html))
+    text = pdftotext(path)
+    assert WORD_JOINER not in text
+    lines = [line.split() for line in text.splitlines() if line.strip()]
+    assert len(lines) > 10  # it did wrap, many times
+    words = set(sentence.split())
+    assert all(word in words for line in lines for word in line), lines

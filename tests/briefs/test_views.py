@@ -169,3 +169,25 @@ def test_an_empty_selection_is_refused(staff_client: Client, kb: Any) -> None:
     response = staff_client.post(reverse("brief-zip-create"), {"assessment": ["x"]})
     assert response.status_code == 400
     assert BriefJob.objects.count() == 0
+
+
+def test_a_cached_download_is_one_query_and_follows_the_latest_decision(
+    client: Client, kb: Any, renders: list, django_assert_num_queries: Any
+) -> None:
+    from advisor.models import BriefFile, DecisionNote
+
+    assessment = make_assessment()
+    body(client.get(token_url(assessment)))
+    with django_assert_num_queries(1):
+        response = client.get(token_url(assessment))
+        assert body(response).startswith(b"%PDF")
+    assert len(renders) == 1
+
+    DecisionNote.objects.create(assessment=assessment, cluster="gba", note="Shenzhen")
+    body(client.get(token_url(assessment)))
+    assert len(renders) == 2  # a new note, a new brief
+
+    stored = BriefFile.objects.latest("pk")
+    stored.file.storage.delete(stored.file.name)
+    assert body(client.get(token_url(assessment))).startswith(b"%PDF")
+    assert len(renders) == 3  # the lost file was rendered again
