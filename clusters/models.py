@@ -16,14 +16,24 @@ from simple_history.models import HistoricalRecords
 
 
 class CodeManager(models.Manager):
-    """Rows addressed by a unique ``code`` (or ``slug``/``key``) field."""
+    """Rows addressed by a unique ``code`` field (subclasses: ``key``, ``slug``).
 
-    def __init__(self, field: str = "code") -> None:
-        super().__init__()
-        self.key_field = field
+    A class attribute rather than an __init__ argument, because Django instantiates manager
+    classes without arguments for reverse relations.
+    """
+
+    key_field = "code"
 
     def get_by_natural_key(self, value: str):
         return self.get(**{self.key_field: value})
+
+
+class KeyManager(CodeManager):
+    key_field = "key"
+
+
+class SlugManager(CodeManager):
+    key_field = "slug"
 
 
 class Names(models.Model):
@@ -73,7 +83,7 @@ class Source(models.Model):
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
 
-    objects = CodeManager("key")
+    objects = KeyManager()
 
     class Meta:
         ordering = ["key"]
@@ -181,7 +191,7 @@ class ClusterChallenge(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name=_("source"))
     history = HistoricalRecords()
 
-    objects = CodeManager("key")
+    objects = KeyManager()
 
     class Meta:
         ordering = ["cluster__order", "key"]
@@ -212,7 +222,7 @@ class City(Names):
     is_core = models.BooleanField(_("core city of its cluster"), default=False)
     history = HistoricalRecords()
 
-    objects = CodeManager("slug")
+    objects = SlugManager()
 
     class Meta:
         ordering = ["slug"]
@@ -240,7 +250,7 @@ class Zone(Names):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name=_("source"))
     history = HistoricalRecords(m2m_fields=[sectors])
 
-    objects = CodeManager("key")
+    objects = KeyManager()
 
     class Meta:
         ordering = ["city__slug", "key"]
@@ -252,14 +262,25 @@ class Zone(Names):
 
 
 class PairManager(models.Manager):
-    """Rows addressed by (cluster code, factor/sector code)."""
+    """Rows addressed by (cluster code, factor/sector code).
 
-    def __init__(self, other: str) -> None:
-        super().__init__()
-        self.other = other
+    The second field is a class attribute, not an __init__ argument: Django builds the
+    reverse-relation managers (``cluster.factor_scores``) by calling the class with no
+    arguments.
+    """
+
+    other = "factor"
 
     def get_by_natural_key(self, cluster: str, other: str):
         return self.get(cluster__code=cluster, **{f"{self.other}__code": other})
+
+
+class FactorScoreManager(PairManager):
+    other = "factor"
+
+
+class SectorStrengthManager(PairManager):
+    other = "sector"
 
 
 class ClusterFactorScore(models.Model):
@@ -277,7 +298,7 @@ class ClusterFactorScore(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name=_("source"))
     history = HistoricalRecords()
 
-    objects = PairManager("factor")
+    objects = FactorScoreManager()
 
     class Meta:
         ordering = ["cluster__order", "factor__order"]
@@ -317,7 +338,7 @@ class ClusterSectorStrength(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name=_("source"))
     history = HistoricalRecords()
 
-    objects = PairManager("sector")
+    objects = SectorStrengthManager()
 
     class Meta:
         ordering = ["cluster__order", "sector__order"]
@@ -355,7 +376,7 @@ class CitySpecialty(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name=_("source"))
     history = HistoricalRecords()
 
-    objects = CodeManager("key")
+    objects = KeyManager()
 
     class Meta:
         ordering = ["city__slug", "key"]
@@ -385,7 +406,7 @@ class GlossaryEntry(models.Model):
     )
     history = HistoricalRecords()
 
-    objects = CodeManager("key")
+    objects = KeyManager()
 
     class Meta:
         ordering = ["key"]
@@ -411,7 +432,7 @@ class FirmRanking(Names):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name=_("source"))
     history = HistoricalRecords(m2m_fields=[sectors])
 
-    objects = CodeManager("key")
+    objects = KeyManager()
 
     class Meta:
         ordering = ["key"]
@@ -483,7 +504,7 @@ class Event(Names):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name=_("source"))
     history = HistoricalRecords()
 
-    objects = CodeManager("key")
+    objects = KeyManager()
 
     class Meta:
         ordering = ["starts", "key"]
