@@ -1,5 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from advisor.api.errors import not_found as api_not_found
 
 # Generated briefs and uploads are never served as public media: only through views that
 # check the token or the staff login.
@@ -7,6 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("advisor.api.urls")),
+    # Other API versions or typos under /api/ get a JSON 404 too, never the HTML page.
+    re_path(r"^api/", api_not_found),
     path("staff/batches/", include("advisor.batch.urls")),
     path("", include("advisor.briefs.urls")),
     path("", include("advisor.web.urls")),
