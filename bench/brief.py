@@ -76,9 +76,6 @@ def maxrss_mb() -> float:
 
 
 def setup_data():  # -> Assessment
-    from tests.briefs.factories import patch_snapshot_version_if_broken
-
-    patch_snapshot_version_if_broken()  # see tests/briefs/factories.py
     call_command("migrate", verbosity=0)
     loaded = False
     try:

@@ -5,33 +5,17 @@ from __future__ import annotations
 
 import logging
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import transaction
 
-from clusters import snapshot as snapshot_module
-from tests.briefs.factories import ensure_kb, make_assessment, patch_snapshot_version_if_broken
+from tests.briefs.factories import ensure_kb, make_assessment
 
 FAKE_PDF = b"%PDF-1.7\n% fake brief\n"
 HOSTILE_NAME = "<script>alert(1)</script><img src=http://x>"
 DECISION_NOTE = "Start in Shenzhen with <b>hardware</b> partners.\nMove R&D to Hefei later."
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _snapshot_version_workaround() -> Iterator[None]:
-    """clusters.snapshot.content_version() deep-copies MappingProxyType fields through
-    dataclasses.asdict() and fails as soon as a cluster has factor scores (reported to the
-    lead). Until it is fixed there, hash the same content without the copy; this fixture
-    does nothing once the original works."""
-    original = snapshot_module.content_version
-    patch_snapshot_version_if_broken()
-    try:
-        yield
-    finally:
-        snapshot_module.content_version = original
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +52,7 @@ class _WarningCollector(logging.Handler):
 
 
 @pytest.fixture(scope="session")
-def rendered(django_db_setup: None, django_db_blocker: Any, _snapshot_version_workaround: None,
+def rendered(django_db_setup: None, django_db_blocker: Any,
              tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Korean, English and hostile-name briefs, rendered once; the rows roll back after.
 

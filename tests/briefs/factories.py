@@ -7,19 +7,14 @@ follows docs/ARCHITECTURE.md, so brief tests do not depend on the engine's curre
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import hashlib
-import json
 from decimal import Decimal
-from types import MappingProxyType
 from typing import Any
 
 from django.utils import timezone
 
 from advisor.models import Assessment
 from clusters import models as kb
-from clusters import snapshot as snapshot_module
 from clusters.vocabulary import FACTORS
 
 FACTOR_NAMES = {
@@ -235,35 +230,3 @@ def make_assessment(company: str = "Sori Labs", *, save: bool = True,
         Assessment.objects.filter(pk=assessment.pk).update(created_at=created)
         assessment.refresh_from_db()
     return assessment
-
-
-def _content_version_is_broken() -> bool:
-    info = snapshot_module.ClusterInfo(
-        code="x", name=snapshot_module.Names("x", "x"), factor_scores=MappingProxyType({})
-    )
-    try:
-        snapshot_module.content_version(info)
-    except TypeError:
-        return True
-    return False
-
-
-def _content_version(*parts: object) -> str:
-    def default(obj: object) -> object:
-        if isinstance(obj, MappingProxyType | dict):
-            return dict(obj)
-        if dataclasses.is_dataclass(obj):
-            return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
-        raise TypeError(type(obj))
-
-    payload = json.dumps(parts, default=default, sort_keys=True, ensure_ascii=False)
-    return "kb-" + hashlib.sha256(payload.encode()).hexdigest()[:12]
-
-
-def patch_snapshot_version_if_broken() -> None:
-    """clusters.snapshot.content_version() deep-copies MappingProxyType fields through
-    dataclasses.asdict() and fails as soon as a cluster has factor scores (reported to the
-    lead). Until it is fixed there, hash the same content without the copy; nothing
-    happens once the original works."""
-    if _content_version_is_broken():
-        snapshot_module.content_version = _content_version
