@@ -64,6 +64,30 @@ def _score(value: Any) -> float:
     return max(0.0, min(100.0, number))
 
 
+def _text_width(text: str, font_size: float) -> float:
+    """Rough advance width: Hangul/Hanzi one em, Latin capitals and digits ~0.62 em, the
+    rest ~0.52 em (Noto Sans CJK). Good enough to keep labels out of the bars."""
+    total = 0.0
+    for ch in text:
+        if ord(ch) > 0x2E7F:
+            total += 1.0
+        elif ch.isupper() or ch.isdigit():
+            total += 0.62
+        else:
+            total += 0.52
+    return total * font_size
+
+
+def _fit(text: str, max_width: float, font_size: float) -> str:
+    """``text`` shortened with an ellipsis to fit ``max_width`` (the full text stays in the
+    row's <title> and the chart's description)."""
+    if _text_width(text, font_size) <= max_width:
+        return text
+    while text and _text_width(text + "…", font_size) > max_width:
+        text = text[:-1]
+    return text.rstrip(" –-,(") + "…"
+
+
 def cluster_label(entry: Mapping[str, Any], language: str) -> tuple[str, str]:
     """(name in the language, Chinese name) of a ranking entry, tolerant of older results."""
     names = entry.get("names") or {}
@@ -173,10 +197,14 @@ def ranking_bar_chart(
         needs = _score(entry.get("needs_fit"))
         color = COLOR_TOP if index == 0 else COLOR_SCORE
         weight = "700" if index == 0 else "400"
-        parts.append(f'<g class="row" data-cluster={_attr(entry.get("cluster", ""))}>')
+        label = f"{rank}. {name}"
+        parts.append(
+            f'<g class="row" data-cluster={_attr(entry.get("cluster", ""))}>'
+            f"<title>{_text(label)}</title>"
+        )
         parts.append(
             f'<text x="0" y="{_num(y + 12)}" font-size="11.5" font-weight="{weight}">'
-            f"{_text(rank)}. {_text(name)}</text>"
+            f"{_text(_fit(label, label_w, 11.5))}</text>"
         )
         if zh:
             parts.append(
@@ -264,7 +292,7 @@ def contributions_chart(
         parts.append(
             f'<g class="row" data-factor={_attr(code)}>'
             f'<text x="{_num(label_w)}" y="{_num(y + 12)}" text-anchor="end">'
-            f"{_text(factor_names.get(code, code))}</text>"
+            f"{_text(_fit(factor_names.get(code, code), label_w, 11))}</text>"
             f'<rect class="bar bar-points" x="{_num(left)}" y="{_num(y + 3)}" '
             f'width="{_num(length)}" height="12" rx="1.5" '
             f'fill="{COLOR_TOP if index == 0 else COLOR_NEEDS}" data-value="{points:.1f}"/>'
@@ -349,7 +377,7 @@ def factor_profile_chart(
         parts.append(
             f'<g class="row" data-factor={_attr(code)}>'
             f'<text x="{_num(label_w)}" y="{_num(y - 1)}" text-anchor="end">'
-            f"{_text(factor_names.get(code, code))}</text>"
+            f"{_text(_fit(factor_names.get(code, code), label_w, 11))}</text>"
             f'<text x="{_num(label_w)}" y="{_num(y + 9)}" text-anchor="end" font-size="8.5" '
             f'fill="{COLOR_MUTED}">{_text(note)}</text>'
             f'<line x1="{_num(left)}" y1="{_num(y)}" x2="{_num(left + plot_w)}" '

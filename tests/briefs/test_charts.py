@@ -127,3 +127,13 @@ def test_factor_profile_chart_has_one_row_per_weighed_factor() -> None:
     assert rows == ["talent", "research"]
     dots = [c for c in root.iter(f"{SVG}circle")]
     assert len(dots) == 4
+
+
+def test_long_names_are_shortened_to_stay_clear_of_the_bars() -> None:
+    long = dict(RANKING[1], names={"ko": "웨강아오 대만구", "zh": "粤港澳大湾区",
+                                   "en": "Guangdong–Hong Kong–Macao Greater Bay Area"})
+    root = parse(ranking_bar_chart([long], language="en", width=620))
+    row = next(g for g in root.iter(f"{SVG}g") if g.get("data-cluster"))
+    label = row.find(f"{SVG}text").text
+    assert label.endswith("…") and label.startswith("2. Guangdong")
+    assert row.find(f"{SVG}title").text == "2. Guangdong–Hong Kong–Macao Greater Bay Area"
