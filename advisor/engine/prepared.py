@@ -43,6 +43,8 @@ class Prepared:
     integral: bool
     # (clusters x sectors) strengths mapped 0–5 -> 0–100.
     strengths: np.ndarray
+    # The same transposed, (sectors + 1) x clusters, with a last row of zeros for "none".
+    strengths_by_sector: np.ndarray
     # The same scores as JSON values per (cluster, factor): int when whole, None if missing.
     score_values: tuple[tuple[float | int | None, ...], ...]
     keywords: KeywordIndex
@@ -66,7 +68,8 @@ def _build(snapshot: Snapshot) -> Prepared:
     strengths = np.asarray(snapshot.sector_matrix, dtype=float).reshape(
         len(cluster_codes), len(snapshot.sectors)
     ) * (100.0 / STRENGTH_MAX)
-    for array in (scores, missing, strengths):
+    by_sector = np.vstack([strengths.T, np.zeros((1, len(cluster_codes)))])
+    for array in (scores, missing, strengths, by_sector):
         array.setflags(write=False)
     index = KeywordIndex.build(snapshot.glossary, snapshot.specialties)
     by_cluster: dict[str, list[ClusterSpecialty]] = {c: [] for c in cluster_codes}
@@ -96,6 +99,7 @@ def _build(snapshot: Snapshot) -> Prepared:
         missing=missing,
         integral=bool(np.all(scores == np.round(scores)) and np.all(np.abs(scores) < 2**20)),
         strengths=strengths,
+        strengths_by_sector=by_sector,
         score_values=tuple(
             tuple(None if m else (int(v) if float(v).is_integer() else float(v))
                   for v, m in zip(row, mrow, strict=True))

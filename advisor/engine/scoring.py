@@ -100,6 +100,8 @@ def inputs_for(
 def effective_weights(needs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """All-zero needs say nothing about priorities: use the documented default instead."""
     defaulted = ~(needs > 0).any(axis=1)
+    if not defaulted.any():
+        return needs, defaulted
     weights = np.where(defaulted[:, None], float(NEED_DEFAULT), needs)
     return weights, defaulted
 
@@ -127,17 +129,15 @@ def score(inputs: Inputs, prep: Prepared) -> Scores:
     denominator = weights.sum(axis=1)  # whole numbers: exact in any order
     needs_fit = numerator / denominator[:, None]
 
-    strengths = prep.strengths  # (C, sectors)
-    primary = strengths[:, inputs.primary].T  # (n, C)
+    # (sectors + 1, C), contiguous, the last row all zeros: index -1 ("no sector") reads 0.
+    by_sector = prep.strengths_by_sector
+    primary = by_sector[inputs.primary]  # (n, C)
     secondary_sum = np.zeros_like(primary)
-    count = np.zeros(primary.shape[0])
     # Secondary sectors are stored left-aligned: only the columns some intake uses.
-    used = int((inputs.secondary >= 0).sum(axis=1).max(initial=0))
-    for k in range(used):
-        column = inputs.secondary[:, k]
-        present = column >= 0
-        secondary_sum += np.where(present[:, None], strengths[:, np.maximum(column, 0)].T, 0.0)
-        count += present
+    present = inputs.secondary >= 0
+    count = present.sum(axis=1)
+    for k in range(int(count.max(initial=0))):
+        secondary_sum += by_sector[inputs.secondary[:, k]]
     has_secondary = count > 0
     secondary = secondary_sum / np.maximum(count, 1)[:, None]
     base = np.where(
@@ -151,11 +151,11 @@ def score(inputs: Inputs, prep: Prepared) -> Scores:
 
     # A minimum of 0 asks for nothing; a missing score cannot meet a positive minimum.
     n, nc, nf = primary.shape[0], prep.scores.shape[0], prep.scores.shape[1]
-    if inputs.minimums.any():
-        mins = inputs.minimums[:, None, :]
-        below_minimum = (mins > 0) & (prep.missing[None] | (prep.scores[None] < mins))
-    else:
-        below_minimum = np.zeros((n, nc, nf), dtype=bool)
+    below_minimum = np.zeros((n, nc, nf), dtype=bool)
+    rows = np.flatnonzero(inputs.minimums.any(axis=1))  # only intakes that set a minimum
+    if rows.size:
+        mins = inputs.minimums[rows, None, :]
+        below_minimum[rows] = (mins > 0) & (prep.missing[None] | (prep.scores[None] < mins))
     knocked = inputs.excluded | below_minimum.any(axis=2)
     order = rank_order(total, knocked)
     ranked = (~knocked).sum(axis=1)
