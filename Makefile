@@ -70,8 +70,8 @@ lint: venv
 	$(VENV)/bin/ruff check .
 
 messages: venv ## Refresh the translation catalogues after changing strings
-	$(PY) manage.py makemessages -l ko -l en --ignore=.venv --ignore=var --no-obsolete
-	$(PY) manage.py makemessages -d djangojs -l ko -l en --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py makemessages -l ko -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=docs --ignore=fixtures --no-location --no-obsolete
+	$(PY) manage.py makemessages -d djangojs -l ko -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=docs --ignore=fixtures --no-location --no-obsolete
 
 bench: setup
 	$(PY) bench/engine.py

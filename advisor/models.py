@@ -142,7 +142,9 @@ class BriefFile(models.Model):
     language = models.CharField(max_length=5)
     template_version = models.CharField(max_length=20)
     # The decision note shown in the brief is part of what makes it; a new note, a new file.
-    decision_id = models.BigIntegerField(null=True, blank=True)
+    # 0 means "no decision note": not NULL, so the unique constraint holds on every database
+    # (SQLite cannot enforce NULLS NOT DISTINCT).
+    decision_id = models.PositiveBigIntegerField(default=0)
     file = models.FileField(upload_to="briefs/%Y/%m/")
     size = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -152,7 +154,6 @@ class BriefFile(models.Model):
             models.UniqueConstraint(
                 fields=["assessment", "language", "template_version", "decision_id"],
                 name="unique_brief_variant",
-                nulls_distinct=False,
             )
         ]
         verbose_name = _("brief file")

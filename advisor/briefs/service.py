@@ -38,7 +38,7 @@ def _variant(assessment: Assessment, language: str, decision: DecisionNote | Non
         "assessment": assessment,
         "language": language,
         "template_version": BRIEF_TEMPLATE_VERSION,
-        "decision_id": decision.pk if decision else None,
+        "decision_id": decision.pk if decision else 0,
     }
 
 
@@ -57,7 +57,7 @@ def brief_file(assessment: Assessment, language: str = "ko") -> BriefFile:
         existing.delete()
 
     pdf = render_brief_pdf(assessment, language, decision=decision)
-    decision_part = variant["decision_id"] or 0
+    decision_part = variant["decision_id"]
     name = f"brief-{assessment.pk}-{language}-{BRIEF_TEMPLATE_VERSION}-{decision_part}.pdf"
     brief = BriefFile(**variant, size=len(pdf))
     brief.file.save(name, ContentFile(pdf), save=False)
@@ -106,8 +106,7 @@ def with_stored_briefs(queryset: QuerySet[Assessment] | None = None) -> QuerySet
                 assessment=OuterRef("pk"), language=language,
                 template_version=BRIEF_TEMPLATE_VERSION,
             )
-            .annotate(decision=Coalesce("decision_id", Value(0)))
-            .filter(decision=Coalesce(Subquery(latest_decision_id), Value(0)))
+            .filter(decision_id=Coalesce(Subquery(latest_decision_id), Value(0)))
             .values("file")[:1]
         )
 

@@ -26,7 +26,7 @@ def test_the_second_call_is_served_from_storage(kb: Any, renders: list) -> None:
     assert len(renders) == 1
     stored = BriefFile.objects.get()
     assert (stored.language, stored.template_version, stored.decision_id) == (
-        "ko", BRIEF_TEMPLATE_VERSION, None
+        "ko", BRIEF_TEMPLATE_VERSION, 0
     )
     assert stored.size == len(first)
     assert stored.file.read() == first
