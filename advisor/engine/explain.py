@@ -114,13 +114,16 @@ def _cities(
             "keywords": ", ".join(labels),
         }
         if labels:
-            reason = _("%(city)s: %(specialty)s (matches “%(keywords)s”) — source: %(source)s")
+            detail = _("%(specialty)s (matches “%(keywords)s”) — source: %(source)s") % values
         else:
-            reason = _("%(city)s: %(specialty)s — source: %(source)s")
+            detail = _("%(specialty)s — source: %(source)s") % values
         rows.append({
             "slug": slug,
             "name": name,
-            "reason": reason % values,
+            # "reason" is the sentence a consultant reads out (it starts with the city);
+            # "detail" is the same without the name, for pages that show the name beside it.
+            "reason": _("%(city)s: %(detail)s") % {"city": name, "detail": detail},
+            "detail": detail,
             "sector": spec.sector,
             "source": spec.source,
             "specialty": spec.key,
@@ -132,18 +135,18 @@ def _cities(
     sector_info = snapshot.sectors[prep.sector_index[sector]]
     for city in prep.core_cities[cluster][:FALLBACK_CITIES]:
         name = city.name.with_zh(language)
-        reason = _(
-            "%(city)s: a core city of %(cluster)s; the knowledge base records no specialty "
+        detail = _(
+            "a core city of %(cluster)s; the knowledge base records no specialty "
             "in %(sector)s here yet."
         ) % {
-            "city": name,
             "cluster": cluster_info.name.get(language),
             "sector": sector_info.name.get(language),
         }
         rows.append({
             "slug": city.slug,
             "name": name,
-            "reason": reason,
+            "reason": _("%(city)s: %(detail)s") % {"city": name, "detail": detail},
+            "detail": detail,
             "sector": None,
             "source": "",
             "specialty": None,
