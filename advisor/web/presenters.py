@@ -78,7 +78,10 @@ def robustness_details(result: Mapping[str, Any], names: Mapping[str, str]) -> l
     lines: list[str] = []
     runner_up = robustness.get("runner_up")
     shares = robustness.get("shares") or {}
-    if runner_up and runner_up in by_code:
+    if runner_up and runner_up in by_code and not shares.get(runner_up):
+        # "… is first in 0 % of them" reads like a glitch; say what it means.
+        lines.append(gettext("No other cluster came first in any of them."))
+    elif runner_up and runner_up in by_code:
         lines.append(
             gettext("%(cluster)s is first in %(share)s %% of them.")
             % {
