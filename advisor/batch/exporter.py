@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from advisor.batch.io import Table, write_csv_binary, write_xlsx
+from advisor.batch.io import Table, gc_paused, write_csv_binary, write_xlsx
 from advisor.models import Assessment
 from clusters.snapshot import Snapshot
 
@@ -145,9 +145,10 @@ def assessment_rows(
 def write_export(out: IO[bytes], kind: Kind, language: str, rows: Iterable[list[Any]]) -> None:
     """The ranked workbook (one sheet) or CSV (UTF-8 with BOM, for Korean Excel)."""
     header = export_header(language)
-    if kind == "xlsx":
-        with translation.override(language):
-            title = _("Results")
-        write_xlsx(out, [Table(title, header, rows, EXPORT_WIDTHS)])
-    else:
-        write_csv_binary(out, header, rows)
+    with gc_paused():
+        if kind == "xlsx":
+            with translation.override(language):
+                title = _("Results")
+            write_xlsx(out, [Table(title, header, rows, EXPORT_WIDTHS)])
+        else:
+            write_csv_binary(out, header, rows)

@@ -19,7 +19,7 @@ from itertools import islice
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,7 @@ from advisor.batch.columns import (
     short,
 )
 from advisor.batch.exporter import RowBuilder
-from advisor.batch.io import SpreadsheetError, open_sheet
+from advisor.batch.io import SpreadsheetError, gc_paused, open_sheet
 from advisor.engine import Intake, IntakeError, parse_intake, rank_many
 from advisor.models import Assessment, ImportBatch
 from clusters.snapshot import Snapshot, get_snapshot
@@ -159,6 +159,7 @@ def import_spreadsheet(
                 _rank_and_save(good, batch=batch, user=user, snapshot=snapshot,
                                builder=builder, report=report, link_for=link_for)
             report.rows_ok += len(good)
+            _forget_logged_queries()
             if progress is not None:
                 progress(len(chunk))
         if report.rows_total == 0:
@@ -167,11 +168,12 @@ def import_spreadsheet(
             )
 
     if not save:
-        process(None)
+        with gc_paused():
+            process(None)
         return report
 
     # One transaction for the batch and all its good rows: see the module docstring.
-    with transaction.atomic():
+    with gc_paused(), transaction.atomic():
         batch = ImportBatch.objects.create(
             created_by=user if getattr(user, "is_authenticated", False) else None,
             filename=report.filename,
@@ -187,6 +189,14 @@ def import_spreadsheet(
         batch.save(update_fields=["rows_total", "rows_ok", "errors", "status"])
     report.batch = batch
     return report
+
+
+def _forget_logged_queries() -> None:
+    """With DEBUG on, Django keeps the SQL of each query; a bulk insert of 500 rankings is
+    megabytes of SQL. Drop it per chunk so a development import stays bounded in memory,
+    unless someone is counting queries (tests, the debug toolbar force the debug cursor)."""
+    if settings.DEBUG and not connection.force_debug_cursor:
+        connection.queries_log.clear()
 
 
 def _rank_and_save(

@@ -14,6 +14,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from advisor import selectors
@@ -42,21 +44,36 @@ CONTENT_TYPES = {
 }
 
 
+def _too_large(size: int | None = None) -> ValidationError:
+    limit = f"{settings.SPREADSHEET_MAX_BYTES / 1048576:.1f}"
+    if size is None:
+        message = _("The file is larger than the limit of %(limit)s MB.") % {"limit": limit}
+    else:
+        message = _("The file is %(size)s MB; the limit is %(limit)s MB.") % {
+            "size": f"{size / 1048576:.1f}",
+            "limit": limit,
+        }
+    return ValidationError(message, code="too_large")
+
+
 class UploadForm(forms.Form):
+    # Not required at the field level so that clean_file can tell "too large, reading was
+    # stopped" (no file arrives) from "no file chosen".
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet (.xlsx or .csv)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
     )
+    too_large = False
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        limit = settings.SPREADSHEET_MAX_BYTES
-        if upload.size > limit:
-            raise ValidationError(
-                _("The file is %(size)s MB; the limit is %(limit)s MB.")
-                % {"size": f"{upload.size / 1048576:.1f}", "limit": f"{limit / 1048576:.1f}"},
-                code="too_large",
-            )
+        upload = self.cleaned_data.get("file")
+        if self.too_large:
+            raise _too_large()
+        if not upload:
+            raise ValidationError(_("Choose a file to upload."), code="required")
+        if upload.size > settings.SPREADSHEET_MAX_BYTES:
+            raise _too_large(upload.size)
         if upload.size == 0:
             raise ValidationError(_("The file is empty."), code="empty_file")
         return upload
@@ -100,12 +117,45 @@ def _template_help() -> list[dict[str, str]]:
     ]
 
 
+class SizeLimitHandler(FileUploadHandler):
+    """Stops reading an upload once it passes SPREADSHEET_MAX_BYTES.
+
+    Without it Django would first write a file of any size to a temporary file, and only
+    then would the form refuse it; this way an oversized upload costs no disk.
+    """
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.received = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.received += len(raw_data)
+        if self.received > settings.SPREADSHEET_MAX_BYTES:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
 @staff_required
+@csrf_exempt  # only so that the upload handler can be added; CSRF is checked just below
 @require_http_methods(["GET", "POST"])
 def batch_list(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
+    limiter = SizeLimitHandler(request)
+    request.upload_handlers.insert(0, limiter)
+    return _batch_list(request, limiter)
+
+
+@csrf_protect
+def _batch_list(request: HttpRequest, limiter: SizeLimitHandler) -> HttpResponse:
+    # Bound on every POST, even an empty one (an oversized upload arrives without fields).
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     status = 200
     if request.method == "POST":
+        form.too_large = limiter.exceeded
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:

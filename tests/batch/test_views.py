@@ -120,6 +120,32 @@ def test_a_file_over_the_limit_is_refused(staff_client, settings):
     assert not ImportBatch.objects.exists()
 
 
+def test_an_oversized_upload_is_cut_off_while_arriving(staff_client, settings, monkeypatch):
+    from django.core.files import uploadhandler
+
+    settings.SPREADSHEET_MAX_BYTES = 200_000
+    stored = {"bytes": 0}
+    for handler in (uploadhandler.MemoryFileUploadHandler,
+                    uploadhandler.TemporaryFileUploadHandler):
+        original = handler.receive_data_chunk
+
+        def counting(self, raw_data, start, original=original):
+            stored["bytes"] += len(raw_data)
+            return original(self, raw_data, start)
+
+        monkeypatch.setattr(handler, "receive_data_chunk", counting)
+    response = upload(staff_client, b"a,b\n" + b"x,y\n" * 250_000)  # 1 MB
+    assert response.status_code == 400
+    assert "limit" in response.content.decode()
+    assert stored["bytes"] <= 200_000
+
+
+def test_posting_without_a_file_asks_for_one(staff_client):
+    response = staff_client.post("/staff/batches/", {}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "Choose a file" in response.content.decode()
+
+
 def test_only_post_and_get_are_allowed(staff_client):
     assert staff_client.put("/staff/batches/").status_code == 405
 
