@@ -109,6 +109,8 @@ def sniff_kind(file: IO[bytes]) -> Literal["csv", "xlsx"]:
             ),
             "wrong_type",
         )
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "csv"  # Excel's "Unicode text" (UTF-16, tab-separated)
     if head.startswith(_BINARY_MAGICS) or b"\x00" in head:
         raise SpreadsheetError(
             _("This is not a spreadsheet. Upload a .xlsx workbook or a CSV file."), "wrong_type"
@@ -227,6 +229,10 @@ def _read_xlsx(file: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[str
 
 def _detect_encoding(file: IO[bytes]) -> str:
     """The first of CSV_ENCODINGS that decodes the whole file, read in 1 MiB blocks."""
+    file.seek(0)
+    if file.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        file.seek(0)
+        return "utf-16"
     for encoding in CSV_ENCODINGS:
         decoder = codecs.getincrementaldecoder(encoding)()
         file.seek(0)
@@ -248,7 +254,7 @@ def _detect_encoding(file: IO[bytes]) -> str:
 def _delimiter(file: IO[bytes], encoding: str) -> str:
     """Comma unless the header line plainly uses tabs or semicolons (some Excel locales)."""
     file.seek(0)
-    line = file.readline(65536).decode(encoding, errors="replace")
+    line = file.read(65536).decode(encoding, errors="replace").split("\n", 1)[0]
     file.seek(0)
     counts = {d: line.count(d) for d in (",", "\t", ";")}
     best = max(counts, key=lambda d: counts[d])

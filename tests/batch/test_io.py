@@ -42,6 +42,13 @@ def test_it_reads_korean_csv_in_every_encoding_excel_writes(encoding):
     assert rows == [(2, ["소리랩스", "인공지능"])]
 
 
+def test_it_reads_excel_unicode_text_utf16_tab_separated():
+    data = "회사명\t주력 분야\r\n소리랩스\t인공지능\r\n".encode("utf-16")
+    headers, rows = read(data)
+    assert headers == ["회사명", "주력 분야"]
+    assert rows == [(2, ["소리랩스", "인공지능"])]
+
+
 def test_it_keeps_cells_as_text():
     _, rows = read(make_csv([["007", "1e3", "NA", " padded "]], ["a", "b", "c", "d"]))
     assert rows == [(2, ["007", "1e3", "NA", "padded"])]
