@@ -74,7 +74,8 @@ def test_secret_key_is_required_and_strong_in_production() -> None:
 
 
 def _manage(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    dropped = {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environ = {k: v for k, v in os.environ.items() if k not in dropped}
     environ.update(extra_env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

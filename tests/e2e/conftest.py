@@ -13,7 +13,6 @@ from collections.abc import Iterator
 import pytest
 
 
-
 @pytest.fixture(autouse=True)
 def _allow_orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
     # Only for these tests: set at import time it would leak into every test of the session.
