@@ -49,6 +49,23 @@ schema = schemathesis.openapi.from_dict(_document())
 schema.app = application  # calls go through WSGI in this process, no server
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection_open():
+    """Calls go straight to the WSGI app, not through Django's test client, so Django would
+    close the database connection at the end of each request; on PostgreSQL that closes the
+    test's own transaction. Django's test client disconnects the same handlers."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def staff_token(db, settings, django_user_model) -> str:
     config = copy.deepcopy(settings.REST_FRAMEWORK)
