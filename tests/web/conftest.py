@@ -57,10 +57,9 @@ def form_data(**overrides: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def make_assessment(db, snapshot) -> Callable[..., Any]:
-    from advisor.services import assessment_create
-
     from advisor.engine import parse_intake
     from advisor.models import Assessment
+    from advisor.services import assessment_create
 
     def make(*, origin: str = Assessment.Origin.PUBLIC, user: Any = None, parent: Any = None,
              **overrides: Any) -> Assessment:
