@@ -152,11 +152,14 @@ def score(inputs: Inputs, prep: Prepared) -> Scores:
     # A minimum of 0 asks for nothing; a missing score cannot meet a positive minimum.
     n, nc, nf = primary.shape[0], prep.scores.shape[0], prep.scores.shape[1]
     below_minimum = np.zeros((n, nc, nf), dtype=bool)
+    knocked = inputs.excluded.copy()
     rows = np.flatnonzero(inputs.minimums.any(axis=1))  # only intakes that set a minimum
     if rows.size:
+        # Reduce over factors only where a minimum was set: most intakes set none.
         mins = inputs.minimums[rows, None, :]
-        below_minimum[rows] = (mins > 0) & (prep.missing[None] | (prep.scores[None] < mins))
-    knocked = inputs.excluded | below_minimum.any(axis=2)
+        below = (mins > 0) & (prep.missing[None] | (prep.scores[None] < mins))
+        below_minimum[rows] = below
+        knocked[rows] |= below.any(axis=2)
     order = rank_order(total, knocked)
     ranked = (~knocked).sum(axis=1)
     return Scores(
