@@ -356,7 +356,7 @@ class Table:
 
 def write_xlsx(out: IO[bytes], tables: Sequence[Table]) -> None:
     """A workbook with one sheet per table, streamed row by row (XlsxWriter's constant-memory
-    mode: about three times faster than openpyxl's write-only mode for 10,000 rows).
+    mode, faster than openpyxl's write-only mode: 0.76 s against 1.0 s for 10,000 rows).
 
     Every cell is written with an explicit type: XlsxWriter's generic ``write`` would turn a
     string starting with '=' into a formula. Strings are also neutralised by ``safe_cell``.
