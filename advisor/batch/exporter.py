@@ -15,7 +15,8 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from advisor.batch.io import Table, gc_paused, write_csv_binary, write_xlsx
+from advisor.batch.io import Table, write_csv_binary, write_xlsx
+from advisor.gcpause import gc_paused
 from advisor.models import Assessment
 from clusters.snapshot import Snapshot
 

@@ -32,8 +32,9 @@ from advisor.batch.columns import (
     short,
 )
 from advisor.batch.exporter import RowBuilder
-from advisor.batch.io import SpreadsheetError, gc_paused, open_sheet
+from advisor.batch.io import SpreadsheetError, open_sheet
 from advisor.engine import Intake, IntakeError, parse_intake, rank_many
+from advisor.gcpause import gc_paused
 from advisor.models import Assessment, ImportBatch
 from clusters.snapshot import Snapshot, get_snapshot
 

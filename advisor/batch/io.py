@@ -13,10 +13,8 @@ Word document (also a zip) is refused with a message a consultant can act on.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import datetime as dt
-import gc
 import io
 import re
 import zipfile
@@ -425,22 +423,6 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
     return buffer.getvalue()
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for one batch of work.
-
-    A 10,000-row import allocates millions of small dicts and tuples, which triggers full
-    collections that each walk every live object: about a fifth of the CPU time of a run
-    (measured in bench/batch.py). Nothing the batch allocates forms reference cycles that
-    need collecting before it ends; plain reference counting still frees everything.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 _SPACE = re.compile(r"[\W_]+")

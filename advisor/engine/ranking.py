@@ -8,13 +8,13 @@ the assembly of each intake's JSON (names, sentences) is a Python loop.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 from django.utils import translation
 
+from advisor.gcpause import gc_paused
 from clusters.snapshot import Snapshot
 
 from . import explain
@@ -42,16 +42,9 @@ def rank_many(intakes: Iterable[Intake], snapshot: Snapshot) -> list[dict[str, A
     intakes = list(intakes)
     if not intakes:
         return []
-    # The results are large acyclic trees of dicts and lists; the cyclic collector would run
-    # many passes over them while they are built (a third of the time for 10,000 intakes)
-    # and find nothing to free. Reference counting still frees everything as usual.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # The results are large acyclic trees of dicts and lists (see advisor/gcpause.py).
+    with gc_paused():
         return _rank_many(intakes, snapshot)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _rank_many(intakes: list[Intake], snapshot: Snapshot) -> list[dict[str, Any]]:
