@@ -201,6 +201,8 @@ def _entry_context(
             "slug": city.get("slug", ""),
             "name": _city_name(city, language, snapshot),
             "reason": city.get("reason", ""),
+            # The reason without the city's name, which the brief prints beside it.
+            "detail": city.get("detail") or city.get("reason", ""),
             "source_no": sources.cite(city.get("source")),
         })
     contributions = sorted(
