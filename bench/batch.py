@@ -149,8 +149,9 @@ def stages(path: Path) -> dict[str, float]:
     """CPU seconds of each step of one pipeline run, done by hand in the importer's order."""
     from advisor.batch.columns import Vocabulary, resolve_columns, row_to_intake
     from advisor.batch.exporter import RowBuilder, write_export
-    from advisor.batch.io import gc_paused, open_sheet
+    from advisor.batch.io import open_sheet
     from advisor.engine import parse_intake, rank_many
+    from advisor.gcpause import gc_paused
     from clusters.snapshot import get_snapshot
 
     snapshot = get_snapshot()
