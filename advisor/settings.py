@@ -109,6 +109,9 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
             "OPTIONS": {"timeout": 20},
+            # Keep the connection between requests, as for PostgreSQL: reopening it cost
+            # more than a brief download's query, and it empties SQLite's statement cache.
+            "CONN_MAX_AGE": 60,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

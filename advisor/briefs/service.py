@@ -7,20 +7,23 @@ place in the key. Views, the API, the zip task and the CLI all come through here
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import re
+from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import quote
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from advisor.briefs.content import brief_date
 from advisor.briefs.render import BRIEF_TEMPLATE_VERSION, normalize_language, render_brief_pdf
+from advisor.compiled import CompiledLookup
 from advisor.models import Assessment, BriefFile, DecisionNote
 
 logger = logging.getLogger(__name__)
@@ -94,24 +97,28 @@ def with_stored_briefs(queryset: QuerySet[Assessment] | None = None) -> QuerySet
     deferred: a cache hit needs only the name and date for the file name; a miss goes
     through :func:`open_brief`, which loads them.
     """
+    qs = queryset if queryset is not None else Assessment.objects.all()
+    return qs.defer("intake", "result").annotate(
+        brief_ko=_stored_brief("ko"), brief_en=_stored_brief("en")
+    )
+
+
+def _stored_brief(language: Any) -> Subquery:
+    """The storage name of the outer assessment's current brief in ``language`` (a value
+    or an expression), None when it has not been rendered."""
     latest_decision_id = (
         DecisionNote.objects.filter(assessment=OuterRef("assessment"))
         .order_by("-created_at", "-id")
         .values("pk")[:1]
     )
-
-    def stored(language: str) -> Subquery:
-        return Subquery(
-            BriefFile.objects.filter(
-                assessment=OuterRef("pk"), language=language,
-                template_version=BRIEF_TEMPLATE_VERSION,
-            )
-            .filter(decision_id=Coalesce(Subquery(latest_decision_id), Value(0)))
-            .values("file")[:1]
+    return Subquery(
+        BriefFile.objects.filter(
+            assessment=OuterRef("pk"), language=language,
+            template_version=BRIEF_TEMPLATE_VERSION,
         )
-
-    qs = queryset if queryset is not None else Assessment.objects.all()
-    return qs.defer("intake", "result").annotate(brief_ko=stored("ko"), brief_en=stored("en"))
+        .filter(decision_id=Coalesce(Subquery(latest_decision_id), Value(0)))
+        .values("file")[:1]
+    )
 
 
 @functools.cache
@@ -125,7 +132,67 @@ def assessments_with_stored_briefs() -> QuerySet[Assessment]:
     return _stored_briefs_base().all()
 
 
-def open_cached_or_render(assessment: Assessment, language: str) -> IO[bytes]:
+@dataclass(frozen=True, slots=True)
+class StoredBriefRef:
+    """What a cached download needs of an assessment (see :func:`stored_brief_by_token`):
+    ``brief_name`` is the stored brief in ``brief_language``, None when not rendered."""
+
+    pk: int
+    token: str
+    company_name: str
+    language: str
+    created_at: dt.datetime
+    brief_language: str
+    brief_name: str | None
+
+    @property
+    def brief_ko(self) -> str | None:
+        return self.brief_name if self.brief_language == "ko" else None
+
+    @property
+    def brief_en(self) -> str | None:
+        return self.brief_name if self.brief_language == "en" else None
+
+
+def _by_token(token: str, language: str) -> QuerySet[Assessment]:
+    # ``language`` "" means the assessment's own language.
+    chosen = Coalesce(NullIf(Value(language), Value("")), F("language"))
+    chosen_outer = Coalesce(NullIf(Value(language), Value("")), OuterRef("language"))
+    return (
+        Assessment.objects.only("id", "token", "company_name", "language", "created_at")
+        .annotate(brief_language=chosen, brief_name=_stored_brief(chosen_outer))
+        .filter(token=token)
+        .order_by()  # one row by a unique key: no sort
+    )
+
+
+# The token download is the public hot path: its query is compiled to SQL once (compiling
+# cost more than running it; see advisor/compiled.py and bench/brief.py); it reads only the
+# columns a cached download needs and looks up the one brief asked for (a miss reloads the
+# assessment in full through open_brief).
+_stored_brief_lookup: CompiledLookup[Assessment] = CompiledLookup(
+    _by_token, ("token", "language")
+)
+
+
+def stored_brief_by_token(token: str, language: str | None = None) -> StoredBriefRef | None:
+    """The assessment with ``token`` and its stored brief in ``language`` (default: the
+    assessment's own), in one precompiled query; None when no assessment has the token."""
+    row = _stored_brief_lookup(
+        token=token, language=normalize_language(language) if language else ""
+    )
+    if row is None:
+        return None
+    return StoredBriefRef(
+        pk=row["id"], token=row["token"], company_name=row["company_name"],
+        language=row["language"], created_at=row["created_at"],
+        brief_language=normalize_language(row["brief_language"]),
+        brief_name=row["brief_name"],
+    )
+
+
+def open_cached_or_render(assessment: Assessment | StoredBriefRef, language: str
+                          ) -> IO[bytes]:
     """The brief's file handle: straight from storage when the annotated name (see
     :func:`with_stored_briefs`) is there, otherwise through :func:`open_brief`."""
     language = normalize_language(language)
@@ -138,6 +205,7 @@ def open_cached_or_render(assessment: Assessment, language: str) -> IO[bytes]:
     return open_brief(Assessment.objects.get(pk=assessment.pk), language)
 
 
+@functools.lru_cache(maxsize=1024)
 def _name_part(company: str) -> str:
     # Letters and digits of any script, joined: "Sori Labs" -> "SoriLabs", "소리 랩" -> "소리랩".
     cleaned = re.sub(r"[^\w-]+", "", company or "", flags=re.UNICODE).strip("_-.")
@@ -159,6 +227,7 @@ def ascii_filename(filename: str) -> str:
     return ascii_name
 
 
+@functools.lru_cache(maxsize=1024)
 def content_disposition(filename: str, *, attachment: bool = True) -> str:
     kind = "attachment" if attachment else "inline"
     return (

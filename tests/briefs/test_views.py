@@ -191,3 +191,30 @@ def test_a_cached_download_is_one_query_and_follows_the_latest_decision(
     stored.file.storage.delete(stored.file.name)
     assert body(client.get(token_url(assessment))).startswith(b"%PDF")
     assert len(renders) == 3  # the lost file was rendered again
+
+
+def test_a_cached_download_in_the_other_language_is_one_query_too(
+    client: Client, kb: Any, renders: list, django_assert_num_queries: Any
+) -> None:
+    assessment = make_assessment()  # a Korean assessment
+    body(client.get(token_url(assessment, lang="en")))
+    body(client.get(token_url(assessment)))
+    assert [language for _pk, language, _decision in renders] == ["en", "ko"]
+    with django_assert_num_queries(1):
+        english = client.get(token_url(assessment, lang="EN-us"))
+        assert body(english).startswith(b"%PDF")
+    assert "EntryBrief_" in english["Content-Disposition"]
+    with django_assert_num_queries(1):
+        korean = client.get(token_url(assessment))
+        assert body(korean).startswith(b"%PDF")
+    assert quote("진출브리프", safe="") in korean["Content-Disposition"]
+    assert len(renders) == 2
+
+
+@pytest.mark.parametrize("suffix", ["' OR '1'='1", "%' --", '" OR 1=1; --'])
+def test_a_token_with_sql_in_it_is_refused(client: Client, kb: Any, renders: list,
+                                           suffix: str) -> None:
+    assessment = make_assessment()
+    response = client.get(reverse("brief-token", args=[assessment.token[:24] + suffix]))
+    assert response.status_code == 404
+    assert renders == []
