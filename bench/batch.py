@@ -10,10 +10,11 @@ loaded from fixtures/ first, untimed). For each input format (CSV, XLSX) it time
   with save  the same with the database save on SQLite (``import_spreadsheet(save=True)``)
 
 and prints beside them a floor measured in the same run on the same file: pandas reading
-it (``read_csv(dtype=str)`` / ``read_excel(dtype=object)``) plus one NumPy matrix product
-of the same shape as the scoring (rows x factors @ factors x clusters). The floor is what
-the bare libraries need to touch the same bytes; the gap is the cost of validating every
-row, ranking with explanations and robustness, and writing the result.
+it (``read_csv(dtype=str)`` / ``read_excel(dtype=object, engine="calamine")``, the engine
+the importer reads workbooks with) plus one NumPy matrix product of the same shape as the
+scoring (rows x factors @ factors x clusters). The floor is what the bare libraries need to
+touch the same bytes; the gap is the cost of validating every row, ranking with
+explanations and robustness, and writing the result.
 
 Peak Python memory (tracemalloc) of one pipeline run is measured separately, untimed.
 """
@@ -123,7 +124,7 @@ def floor(path: Path, rows: int) -> None:
     if path.suffix == ".csv":
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     else:
-        frame = pd.read_excel(path, dtype=object, engine="openpyxl")
+        frame = pd.read_excel(path, dtype=object, engine="calamine")
     assert len(frame) == rows
     matrix = get_snapshot().factor_matrix
     needs = np.random.default_rng(1).random((rows, matrix.shape[1]))

@@ -94,6 +94,91 @@ def test_a_stray_cell_far_right_does_not_widen_rows():
     assert rows == [(2, ["1", "2"])]
 
 
+def _with_sheet(sheet_xml: bytes) -> bytes:
+    """A workbook whose first sheet part is replaced by ``sheet_xml``."""
+    good = make_xlsx([["x", "y"]], ["a", "b"])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = sheet_xml
+            dst.writestr(item, content)
+    return out.getvalue()
+
+
+def test_two_cells_far_apart_are_refused_not_a_crash():
+    # calamine would allocate the 1,048,576 x 16,384 grid between them (550 GB) and abort
+    # the process; the check sends such a sheet to the streaming reader instead.
+    data = _with_sheet(
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<dimension ref="A1:XFD1048576"/><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>'
+        b'<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    assert refused(data).code == "too_many_rows"
+
+
+def test_a_formula_with_a_value_excel_computed_is_still_its_text():
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer)
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["a", "b"])
+    sheet.write_formula(1, 0, '=HYPERLINK("http://x")', None, "x")
+    sheet.write_number(1, 1, 2)
+    workbook.close()
+    _, rows = read(buffer.getvalue())
+    assert rows == [(2, ['=HYPERLINK("http://x")', "2"])]
+
+
+def test_error_cells_are_read_as_their_text():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["a", "b"])
+    sheet.append(["#N/A", 1])  # openpyxl stores this as an error cell
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    _, rows = read(buffer.getvalue())
+    assert rows == [(2, ["#N/A", "1"])]
+
+
+def test_xlsx_dates_numbers_and_gaps_read_as_excel_shows_them():
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([None, "b", "c", "d", "e"])  # column A empty throughout
+    sheet.append([None, dt.datetime(2026, 1, 31), 4.0, -2, True])
+    sheet.append([])
+    sheet.append([None, dt.time(9, 15), 4.5, 12345, " padded "])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    headers, rows = read(buffer.getvalue())
+    assert headers == ["", "b", "c", "d", "e"]
+    assert rows == [
+        (2, ["", "2026-01-31", "4", "-2", "TRUE"]),
+        (3, ["", "", "", "", ""]),
+        (4, ["", "09:15:00", "4.5", "12345", "padded"]),
+    ]
+
+
+def test_a_sheet_whose_first_row_is_empty_has_no_header():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active["A2"] = "company"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert refused(buffer.getvalue()).code == "no_header"
+
+
 @pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"  \r\n\r\n"])
 def test_an_empty_file_is_refused_plainly(data):
     assert refused(data).code == "empty_file"
