@@ -271,6 +271,29 @@ def test_written_csv_and_xlsx_hold_no_formula():
     assert all(c.data_type != "f" for r in sheet.iter_rows() for c in r)
 
 
+def test_text_that_looks_like_workbook_xml_stays_text():
+    # XlsxWriter writes a string that starts with <r> and ends with </r> as raw rich-text
+    # XML; a company name like this one would have smuggled a formula cell into the export.
+    name = '<r><t>x</t></r></is></c><c r="Z2"><f>HYPERLINK("http://x")</f></c><c><is><r>y</r>'
+    workbook = load_workbook(io.BytesIO(xlsx_bytes([Table("t", ["a"], [[name]])])))
+    sheet = workbook.active
+    assert sheet["A2"].value == name
+    assert all(c.data_type != "f" for r in sheet.iter_rows() for c in r)
+
+
+def test_a_formula_behind_a_control_character_is_neutralised():
+    data = xlsx_bytes([Table("t", ["a"], [["\x01=HYPERLINK(\"http://x\")"]])])
+    assert load_workbook(io.BytesIO(data)).active["A2"].value == "'=HYPERLINK(\"http://x\")"
+
+
+def test_many_rows_keep_their_order_types_and_gaps():
+    rows = [[f"회사 {i}", i, i / 4, i % 2 == 0] if i % 7 else [] for i in range(1, 1201)]
+    data = xlsx_bytes([Table("t", ["a", "b", "c", "d"], iter(rows))])
+    sheet = load_workbook(io.BytesIO(data)).active
+    values = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    assert values == [r or [None] * 4 for r in rows]
+
+
 def test_control_characters_do_not_break_the_workbook():
     data = xlsx_bytes([Table("t", ["a"], [["bad\x01name"]])])
     assert load_workbook(io.BytesIO(data)).active["A2"].value == "badname"
