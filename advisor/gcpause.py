@@ -24,4 +24,12 @@ def gc_paused() -> Iterator[None]:
         # Only the outermost pause turns collection back on (pauses nest: an import ranks
         # its rows through the engine, which pauses too).
         if was_enabled:
+            # Everything allocated during the pause still counts as young: re-enabling
+            # would walk all of it in one collection of the youngest generation (0.4 s
+            # after ranking 10,000 intakes) only to find it alive. Hand it to the oldest
+            # generation instead (freeze then unfreeze: two list splices, no walk). It is
+            # still freed by reference counting as usual; a cycle made during the pause
+            # is collected at the next full collection rather than sooner.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()

@@ -60,6 +60,26 @@ def _cached(prep: Prepared, key: tuple[object, ...], build: Callable[[], tuple[A
     return value
 
 
+def cities_by_cluster(
+    prep: Prepared,
+    key: tuple[str, tuple[str, ...], tuple[tuple[str, str], ...], str],
+) -> list[tuple[dict[str, Any], ...] | None]:
+    """Per cluster, the city rows already worked out for ``key`` (None: not yet); see
+    :func:`cities`. One lookup per intake (one hash of ``key``), not one per cluster: a
+    batch of 10,000 intakes asks this 90,000 times."""
+    rows = prep.explain_cache.get(("cities-by-key", key))
+    if rows is None:
+        if len(prep.explain_cache) >= _CACHE_LIMIT:
+            prep.explain_cache.clear()
+        rows = prep.explain_cache[("cities-by-key", key)] = [None] * len(prep.cluster_codes)
+    return rows  # type: ignore[return-value]
+
+
+def city_rows_copy(rows: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
+    # Fresh dicts each time: results are stored and may be changed by their owners.
+    return [{**row, "matched_keywords": list(row["matched_keywords"])} for row in rows]
+
+
 def cities(
     prep: Prepared,
     cluster: int,
@@ -71,6 +91,15 @@ def cities(
     ``key`` is (sector, secondary sectors, found concepts as items, language): everything
     the answer depends on besides the cluster.
     """
+    return city_rows_copy(city_rows(prep, cluster, key))
+
+
+def city_rows(
+    prep: Prepared,
+    cluster: int,
+    key: tuple[str, tuple[str, ...], tuple[tuple[str, str], ...], str],
+) -> tuple[dict[str, Any], ...]:
+    """The shared (cached) rows behind :func:`cities`; callers copy them."""
     sector, secondary, items, language = key
     # Cache on what this cluster's specialties can react to, not on the whole intake: a
     # sector, secondary sector or keyword concept that none of them mentions changes nothing
@@ -88,14 +117,12 @@ def cities(
     else:
         # No specialty matches: the fallback sentence names the primary sector itself.
         relevant_sector, relevant_found = sector, {}
-    rows = _cached(
+    return _cached(
         prep,
         ("cities", cluster, relevant_sector, relevant_secondary, relevant_items, language),
         lambda: _cities(prep, cluster, relevant_sector or sector, relevant_secondary,
                         relevant_found, language),
     )
-    # Fresh dicts each time: results are stored and may be changed by their owners.
-    return [{**row, "matched_keywords": list(row["matched_keywords"])} for row in rows]
 
 
 def _cities(
@@ -184,10 +211,27 @@ def top_needs(needs: Mapping[str, float]) -> tuple[tuple[str, int], ...]:
     return tuple(chosen.items())
 
 
+def caveats_by_cluster(prep: Prepared, top: tuple[tuple[str, int], ...], language: str
+                       ) -> tuple[tuple[str, ...], ...]:
+    """Per cluster, :func:`caveats` as a tuple: one cache lookup per intake, not per
+    cluster (the answer depends on the top needs and the language only)."""
+
+    def build() -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(_caveats(prep, c, top, language))
+                     for c in range(len(prep.cluster_codes)))
+
+    return _cached(prep, ("caveats-by-top", top, language), build)
+
+
 def caveats(prep: Prepared, cluster: int, top: tuple[tuple[str, int], ...], language: str
             ) -> list[str]:
     """Weak factors among ``top`` (most important first, then weakest), then the cluster's
     structural challenges that concern one of ``top`` or every company."""
+    return list(caveats_by_cluster(prep, top, language)[cluster])
+
+
+def _caveats(prep: Prepared, cluster: int, top: tuple[tuple[str, int], ...], language: str
+             ) -> list[str]:
     weak_scores, challenges = _cached(prep, ("weak", cluster), lambda: _weak_parts(prep, cluster))
     texts = []
     if weak_scores:

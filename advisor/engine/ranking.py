@@ -58,23 +58,32 @@ def _rank_many(intakes: list[Intake], snapshot: Snapshot) -> list[dict[str, Any]
         scores.weights, scores.denominator, prep.scores, scores.needs_fit
     )
     shares = scores.weights / scores.denominator[:, None]
-    # Contributions are listed largest first (ties: factor order): sorted here for the whole
-    # batch rather than per cluster in Python.
-    points_order = np.argsort(-points, axis=2, kind="stable")
+    # Contributions are listed largest first (ties: factor order), factors the company gave
+    # no weight last (they are left out): sorted here for the whole batch rather than per
+    # cluster in Python, which then takes the first ``listed`` of each row.
+    weighted = scores.weights > 0
+    points_order = np.argsort(
+        np.where(weighted[:, None, :], -points, np.iinfo(np.int64).max), axis=2, kind="stable"
+    )
     # Plain Python lists: indexing them in the assembly loop is far cheaper than indexing
     # NumPy arrays element by element.
     numbers = {
-        "score": tenths(scores.total).tolist(),
-        "sector_fit": tenths(scores.sector_fit).tolist(),
-        "needs_fit": needs_t.tolist(),
+        "score": (score_t := tenths(scores.total)).tolist(),
+        # Tenths as the floats the JSON shows (t / 10 in NumPy is the same IEEE division
+        # as in Python, so the values are identical, without a division per number).
+        "score_f": (score_t / 10).tolist(),
+        "sector_fit": (tenths(scores.sector_fit) / 10).tolist(),
+        "needs_fit": (needs_t / 10).tolist(),
+        # Whole tenths, not floats: most are small ints, which Python does not allocate.
         "points": points.tolist(),
         "points_order": points_order.tolist(),
+        "listed": weighted.sum(axis=1).tolist(),
         "weight": (np.floor(shares * 1000 + 0.5) / 1000).tolist(),
         "needs": scores.weights.astype(np.int64).tolist(),
-        "primary": tenths(scores.primary).tolist(),
-        "secondary": tenths(scores.secondary).tolist(),
+        "primary": (tenths(scores.primary) / 10).tolist(),
+        "secondary": (tenths(scores.secondary) / 10).tolist(),
         "has_secondary": scores.has_secondary.tolist(),
-        "bonus": tenths(scores.bonus).tolist(),
+        "bonus": (tenths(scores.bonus) / 10).tolist(),
         "order": scores.order.tolist(),
         "ranked": scores.ranked.tolist(),
         "defaulted": scores.defaulted.tolist(),
@@ -112,9 +121,11 @@ def _result(
     ranked_count = numbers["ranked"][row]
     order = numbers["order"][row]
     score_t = numbers["score"][row]
+    score_row = numbers["score_f"][row]
     has_secondary = numbers["has_secondary"][row]
     points_row = numbers["points"][row]
     points_order = numbers["points_order"][row]
+    listed = numbers["listed"][row]
     weight_row = numbers["weight"][row]
     sector_row = numbers["sector_fit"][row]
     needs_row = numbers["needs_fit"][row]
@@ -122,39 +133,45 @@ def _result(
     secondary_row = numbers["secondary"][row]
     bonus_row = numbers["bonus"][row]
     city_key = (intake.sector, intake.secondary_sectors, tuple(found.items()), language)
+    city_rows = explain.cities_by_cluster(prep, city_key)
+    caveat_rows = explain.caveats_by_cluster(prep, top, language)
     found_keys = found.keys()
+    cluster_codes = prep.cluster_codes
+    score_values = prep.score_values
 
     ranking = []
     for position, c in enumerate(order[:ranked_count]):
         name, names, role = labels[c]
         points = points_row[c]
-        values = prep.score_values[c]
+        values = score_values[c]
         contributions = [
             {"factor": factor_codes[f], "points": points[f] / 10, "weight": weight_row[f],
              "need": weights[f], "factor_score": values[f]}
-            for f in points_order[c]
-            if weights[f] > 0
+            for f in points_order[c][:listed]
         ]
         matched = (sorted({found[k] for k in found_keys & prep.cluster_concepts[c]})
                    if found else [])
+        rows = city_rows[c]
+        if rows is None:
+            rows = city_rows[c] = explain.city_rows(prep, c, city_key)
         ranking.append({
             "rank": position + 1,
-            "cluster": prep.cluster_codes[c],
+            "cluster": cluster_codes[c],
             "name": name,
             "names": dict(names),
             "role": role,
-            "score": score_t[c] / 10,
-            "sector_fit": sector_row[c] / 10,
-            "needs_fit": needs_row[c] / 10,
+            "score": score_row[c],
+            "sector_fit": sector_row[c],
+            "needs_fit": needs_row[c],
             "sector_detail": {
-                "primary": primary_row[c] / 10,
-                "secondary": secondary_row[c] / 10 if has_secondary else None,
-                "keyword_bonus": bonus_row[c] / 10,
+                "primary": primary_row[c],
+                "secondary": secondary_row[c] if has_secondary else None,
+                "keyword_bonus": bonus_row[c],
                 "matched_keywords": matched,
             },
             "contributions": contributions,
-            "cities": explain.cities(prep, c, city_key, found),
-            "caveats": explain.caveats(prep, c, top, language),
+            "cities": explain.city_rows_copy(rows),
+            "caveats": list(caveat_rows[c]),
         })
 
     excluded = []
