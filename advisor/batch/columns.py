@@ -9,6 +9,7 @@ entry point shares; nothing here repeats its rules.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -182,6 +183,16 @@ class Columns:
     index: Mapping[str, int]
     header: Mapping[str, str]
     ignored: tuple[str, ...] = ()
+    # (position, field, how to read the cell), worked out once for every row of the file.
+    plan: tuple[tuple[int, str, str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        plan = tuple(
+            (position, key.split(".", 1)[1] if key.startswith("needs.") else key,
+             "need" if key.startswith("needs.") else _CELL_KINDS.get(key, "text"))
+            for key, position in self.index.items()
+        )
+        object.__setattr__(self, "plan", plan)
 
     def column_for(self, field_name: str) -> str:
         """The header to name in an error about ``field_name`` ('needs.talent' -> '인재 (0-5)')."""
@@ -237,8 +248,24 @@ class RowData:
     problems: list[CellProblem] = field(default_factory=list)
 
 
+# Cells read otherwise than as plain text (the rest: company_name, keywords).
+_CELL_KINDS = {
+    "sector": "sector",
+    "secondary_sectors": "sectors",
+    "exclude": "clusters",
+    "stage": "stage",
+    "language": "language",
+    "minimums": "minimums",
+}
+# The needs cells are nearly always one of these; _number gives the same for them.
+_SMALL_NUMBERS = {str(n): n for n in range(101)}
+
+
 def _number(text: str) -> int | float | str:
     """'4' -> 4, '4.0' -> 4, '4.5' -> 4.5; anything else stays text for parse_intake to refuse."""
+    small = _SMALL_NUMBERS.get(text)
+    if small is not None:
+        return small
     if not _NUMBER.match(text):
         return text
     value = float(text)
@@ -247,9 +274,19 @@ def _number(text: str) -> int | float | str:
     return int(value) if value.is_integer() else value
 
 
+@functools.lru_cache(maxsize=4096)
+def _short_key(text: str) -> str:
+    return normalise(text)
+
+
+def _key(text: str) -> str:
+    """normalise(), remembered for the short cells that repeat down a sheet (sector, stage)."""
+    return _short_key(text) if len(text) <= 64 else normalise(text)
+
+
 def _codes(text: str, lookup: Mapping[str, str]) -> list[str]:
     items = [item.strip() for item in _LIST_SPLIT.split(text) if item.strip()]
-    return [lookup.get(normalise(item), item) for item in items]
+    return [lookup.get(_key(item), item) for item in items]
 
 
 def row_to_intake(cells: Sequence[str], columns: Columns, vocabulary: Vocabulary) -> RowData:
@@ -257,23 +294,25 @@ def row_to_intake(cells: Sequence[str], columns: Columns, vocabulary: Vocabulary
     row = RowData()
     data = row.data
     needs: dict[str, Any] = {}
-    for key, position in columns.index.items():
+    for position, key, kind in columns.plan:
         text = cells[position]
         if not text:
             continue
-        if key == "sector":
-            data["sector"] = vocabulary.sectors.get(normalise(text), text)
-        elif key == "secondary_sectors":
+        if kind == "need":
+            needs[key] = _number(text)
+        elif kind == "text":
+            data[key] = text
+        elif kind == "sector":
+            data[key] = vocabulary.sectors.get(_key(text), text)
+        elif kind == "sectors":
             data[key] = _codes(text, vocabulary.sectors)
-        elif key == "exclude":
+        elif kind == "clusters":
             data[key] = _codes(text, vocabulary.clusters)
-        elif key == "stage":
-            data[key] = _STAGE_WORDS.get(normalise(text), text.lower())
-        elif key == "language":
-            data[key] = _LANGUAGE_WORDS.get(normalise(text), text.lower())
-        elif key.startswith("needs."):
-            needs[key.split(".", 1)[1]] = _number(text)
-        elif key == "minimums":
+        elif kind == "stage":
+            data[key] = _STAGE_WORDS.get(_key(text), text.lower())
+        elif kind == "language":
+            data[key] = _LANGUAGE_WORDS.get(_key(text), text.lower())
+        else:  # minimums
             minimums = _minimums(text, vocabulary)
             if minimums is None:
                 row.problems.append(
@@ -285,8 +324,6 @@ def row_to_intake(cells: Sequence[str], columns: Columns, vocabulary: Vocabulary
                 )
             else:
                 data[key] = minimums
-        else:
-            data[key] = text
     if needs:
         data["needs"] = needs
     return row
@@ -301,7 +338,7 @@ def _minimums(text: str, vocabulary: Vocabulary) -> dict[str, Any] | None:
         if match is None:
             return None
         key = match["key"]
-        result[vocabulary.factors.get(normalise(key), key)] = _number(match["value"])
+        result[vocabulary.factors.get(_key(key), key)] = _number(match["value"])
     return result
 
 
