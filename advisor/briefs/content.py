@@ -36,6 +36,8 @@ MAX_CITIES_IN_DEPTH = 4
 MAX_ZONES = 6
 MAX_FIRMS = 8
 MAX_EVENTS = 8
+# The charts are drawn at the text width (174 mm = 658 CSS px), so they print 1:1, unscaled.
+CHART_WIDTH = 656
 # Words for robustness: the share of plausible weightings under which the top stays first.
 ROBUST_SHARE = 0.8
 FAIR_SHARE = 0.5
@@ -201,8 +203,9 @@ def _entry_context(
             "slug": city.get("slug", ""),
             "name": _city_name(city, language, snapshot),
             "reason": city.get("reason", ""),
-            # The reason without the city's name, which the brief prints beside it.
-            "detail": city.get("detail") or city.get("reason", ""),
+            # The reason without the city's name (printed beside it) and without its source
+            # (cited as a numbered note).
+            "detail": city_detail(city, language, snapshot),
             "source_no": sources.cite(city.get("source")),
         })
     contributions = sorted(
@@ -219,12 +222,45 @@ def _entry_context(
         "sector_fit": entry.get("sector_fit"),
         "needs_fit": entry.get("needs_fit"),
         "cities": cities,
+        "city_names": ", ".join(c["name"] for c in cities[:2]),
         "caveats": list(entry.get("caveats") or []),
         "strongest": strongest,
         "role": info.role(language) if info else "",
         "summary": (info.summary_en if _lang(language) == "en" else info.summary_ko)
         if info else "",
     }
+
+
+# The tail the engine appends to a city's reason: " — source: <label>" (in either language).
+_SOURCE_TAIL = re.compile(r"\s*[—–-]+\s*(?:source|출처)\s*:.*$", re.DOTALL | re.IGNORECASE)
+
+
+def city_detail(city: Mapping[str, Any], language: str, snapshot: Snapshot | None) -> str:
+    """Why a city is recommended, in the brief's language, without the city's name and
+    without the inline source: the brief cites the source as a numbered note instead.
+
+    The result stores the specialty's key and the matched keywords, so the sentence is
+    rebuilt from the knowledge base's specialty title (an English brief of a Korean
+    assessment reads English); when the specialty is unknown, the stored detail is used
+    with its source tail cut off.
+    """
+    specialty = _specialties(snapshot).get(city.get("specialty") or "")
+    if specialty is not None:
+        title = specialty.title(language) or specialty.title_ko
+        keywords = ", ".join(city.get("matched_keywords") or ())
+        if keywords:
+            return gettext("%(specialty)s (matches “%(keywords)s”)") % {
+                "specialty": title, "keywords": keywords,
+            }
+        return title
+    detail = city.get("detail") or city.get("reason", "")
+    return _SOURCE_TAIL.sub("", detail) if city.get("source") else detail
+
+
+def _specialties(snapshot: Snapshot | None) -> Mapping[str, Any]:
+    if snapshot is None:
+        return {}
+    return {s.key: s for s in snapshot.specialties}
 
 
 def _zones(cluster: str, city_slugs: list[str], sectors: list[str], language: str,
@@ -400,7 +436,7 @@ def build_context(
             # Our own SVG: every text in it is escaped by advisor.charts.
             "contributions_svg": mark_safe(
                 contributions_chart(
-                    ranking[0], factor_names, language=language, width=620,
+                    ranking[0], factor_names, language=language, width=CHART_WIDTH,
                     chart_id="brief-contributions",
                 )
             ),
@@ -437,6 +473,8 @@ def build_context(
         "stage": stage,
         "stage_label": stage_label(stage),
         "needs": needs_rows,
+        # One text run, not a span per need: "인재 5 · 연구개발 역량 4 · …".
+        "needs_text": " · ".join(f"{row['factor']}\u00a0{row['value']}" for row in needs_rows),
         "dataset_version": result.get("dataset_version") or assessment.dataset_version,
         "method_version": result.get("method_version") or assessment.method_version,
         "entries": entries,
@@ -452,7 +490,9 @@ def build_context(
         ),
         "method_paragraphs": method_paragraphs(robustness),
         "ranking_svg": mark_safe(  # escaped by advisor.charts
-            ranking_bar_chart(ranking, language=language, width=620, chart_id="brief-ranking")
+            ranking_bar_chart(
+                ranking, language=language, width=CHART_WIDTH, chart_id="brief-ranking"
+            )
         ) if ranking else "",
         "in_depth": in_depth,
         "events": events,

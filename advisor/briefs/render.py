@@ -6,12 +6,19 @@ No caching here (see ``service.py``): this works on saved and unsaved assessment
 The brief has its own template engine rather than the site's: it needs no request context
 processors, it must load the ``brief`` filters without registering them site-wide, and it
 keeps autoescaping on explicitly.
+
+Each thread that renders briefs keeps two WeasyPrint objects between renders (see
+:func:`_weasy_state`): the parsed stylesheet, and the font configuration, whose Pango font
+map caches every font loaded for a (family, weight, size, language). Loading them again
+for every brief was a fifth of a brief's layout time; the bare document of the benchmark
+uses a single font size, so it barely loads any.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import threading
 from typing import Any
 
 from django.conf import settings
@@ -25,9 +32,10 @@ from clusters.snapshot import Snapshot, get_snapshot
 logger = logging.getLogger(__name__)
 
 # Bump when the template or CSS changes what a brief looks like: cached PDFs are keyed by it.
-BRIEF_TEMPLATE_VERSION = "2026.11-1"
+BRIEF_TEMPLATE_VERSION = "2026.11-2"
 LANGUAGES = ("ko", "en")
 TEMPLATE_NAME = "brief/brief.html"
+STYLESHEET = "brief.css"  # in ASSET_DIR, applied by render_brief_pdf (no <link> in the template)
 
 
 @functools.cache
@@ -75,12 +83,42 @@ def _template_context(context: dict[str, Any]) -> Any:
     return Context(context, autoescape=True)
 
 
-def html_to_pdf(html: str, *, fetcher: BriefURLFetcher | None = None) -> bytes:
+_local = threading.local()
+
+
+def _weasy_state() -> tuple[Any, Any]:
+    """(parsed brief stylesheet, font configuration) of this thread, made on first use.
+
+    Per thread because Pango font maps are not thread-safe. Both only grow to what the
+    brief uses: one stylesheet, and the fonts of its few sizes and weights. The stylesheet
+    is fetched through the restricted fetcher like any other resource of the brief.
+    """
+    state = getattr(_local, "state", None)
+    if state is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        stylesheet = CSS(
+            url=base_url() + STYLESHEET, url_fetcher=BriefURLFetcher(), base_url=base_url()
+        )
+        state = _local.state = (stylesheet, FontConfiguration())
+    return state
+
+
+def html_to_pdf(
+    html: str,
+    *,
+    fetcher: BriefURLFetcher | None = None,
+    stylesheets: tuple[Any, ...] = (),
+    font_config: Any = None,
+) -> bytes:
     """Lay out HTML with the restricted fetcher and no attachments; return PDF bytes."""
     from weasyprint import HTML  # imported late: loading Pango costs ~0.3 s at start-up
 
     fetcher = fetcher or BriefURLFetcher()
-    document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher).render()
+    document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher).render(
+        stylesheets=list(stylesheets), font_config=font_config
+    )
     # Attachments are fetched at write time; the fetcher would refuse foreign ones, and the
     # brief never embeds files, so drop them all (including our own assets).
     document.metadata.attachments = []
@@ -98,4 +136,5 @@ def render_brief_pdf(
 ) -> bytes:
     """The PDF brief of ``assessment`` (saved or not) with ``decision`` as its note."""
     html = render_html(assessment, language, decision=decision, snapshot=snapshot)
-    return html_to_pdf(html)
+    stylesheet, font_config = _weasy_state()
+    return html_to_pdf(html, stylesheets=(stylesheet,), font_config=font_config)
