@@ -277,7 +277,7 @@ def _ranking_example(language: str) -> dict[str, Any]:
                        "clear_winner": True, "runner_up": "gba", "flip": None},
         "language": language,
         "dataset_version": "kb-0123456789ab",
-        "method_version": "2026.11-1",
+        "method_version": "2026.11-2",
     }
 
 

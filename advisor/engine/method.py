@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-METHOD_VERSION: Final = "2026.11-1"
+METHOD_VERSION: Final = "2026.11-2"
 
 STAGES: Final = ("startup", "sme", "large")
 LANGUAGES: Final = ("ko", "en")

@@ -29,7 +29,14 @@ from .method import (
 )
 from .prepared import Prepared, prepare
 from .robustness import flips, sample_counts
-from .scoring import Scores, contribution_tenths, inputs_for, score, tenths
+from .scoring import (
+    Scores,
+    contribution_order,
+    contribution_tenths,
+    inputs_for,
+    score,
+    tenths,
+)
 
 
 def rank(intake: Intake, snapshot: Snapshot) -> dict[str, Any]:
@@ -62,9 +69,7 @@ def _rank_many(intakes: list[Intake], snapshot: Snapshot) -> list[dict[str, Any]
     # no weight last (they are left out): sorted here for the whole batch rather than per
     # cluster in Python, which then takes the first ``listed`` of each row.
     weighted = scores.weights > 0
-    points_order = np.argsort(
-        np.where(weighted[:, None, :], -points, np.iinfo(np.int64).max), axis=2, kind="stable"
-    )
+    points_order = contribution_order(points, weighted)
     # Plain Python lists: indexing them in the assembly loop is far cheaper than indexing
     # NumPy arrays element by element.
     numbers = {

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
+from fractions import Fraction
+
+import numpy as np
 import pytest
 
 from advisor.engine import METHOD_VERSION, parse_intake, rank
 from advisor.engine.method import NEEDS_WEIGHT, SECTOR_WEIGHT
+from advisor.engine.scoring import (
+    _contribution_tenths_float,
+    _contribution_tenths_whole,
+    contribution_order,
+    contribution_tenths,
+    sort_planes,
+)
 
 from . import factory
 
@@ -188,3 +199,56 @@ def test_the_worked_example_of_the_methodology(kb):
     assert close["robustness"]["clear_winner"] is False
     assert close["robustness"]["flip"] == {"factor": "research", "from_weight": 4,
                                            "to_weight": 3}
+
+
+def test_equal_remainders_give_the_missing_tenth_to_the_earlier_factor():
+    # 10 * 4 * 72 / 29 and 10 * 5 * 75 / 29 both leave 9/29 of a tenth: factor 1 comes
+    # before factor 4, so it gets the tenth (floating point once said factor 4 by a hair).
+    weights = np.array([[5.0, 4, 5, 0, 5, 2, 0, 4, 4]])
+    scores = np.array([[72.0, 72, 62, 55, 75, 70, 72, 45, 62]])
+    denominator = weights.sum(axis=1)
+    needs_fit = (weights @ scores.T) / denominator[:, None]
+    points, total = contribution_tenths(weights, denominator, scores, needs_fit)
+    assert points[0, 0].tolist() == [124, 100, 107, 0, 129, 48, 0, 62, 86]
+    assert total[0, 0] == 656 == round(needs_fit[0, 0] * 10)
+
+
+@pytest.mark.parametrize("size", range(1, 13))
+def test_the_sorting_network_sorts_every_zero_one_input(size):
+    # The 0-1 principle: a comparator network that sorts every 0/1 input sorts everything.
+    inputs = np.array(list(itertools.product([0, 1], repeat=size)), dtype=np.int8).T
+    ascending = np.stack(sort_planes(list(inputs)))
+    assert (np.diff(ascending.astype(int), axis=0) >= 0).all()
+    assert (ascending.sum(axis=0) == inputs.sum(axis=0)).all()
+
+
+def test_whole_and_float_contributions_agree_except_on_exact_ties():
+    rng = np.random.default_rng(7)
+    weights = rng.integers(0, 6, size=(3000, 9)).astype(float)
+    weights[weights.sum(axis=1) == 0, 0] = 1
+    scores = rng.integers(0, 101, size=(9, 9)).astype(float)
+    denominator = weights.sum(axis=1)
+    needs_fit = (weights @ scores.T) / denominator[:, None]
+    whole, whole_total = _contribution_tenths_whole(weights, denominator, scores, needs_fit)
+    floats, float_total = _contribution_tenths_float(weights, denominator, scores, needs_fit)
+    assert (whole_total == float_total).all()
+    assert (whole_total == np.floor(needs_fit * 10 + 0.5)).all()
+    rows, clusters = np.nonzero((whole != floats).any(axis=2))
+    for i, c in zip(rows.tolist(), clusters.tolist(), strict=True):
+        exact = [Fraction(int(10 * weights[i, f] * scores[c, f]), int(denominator[i])) % 1
+                 for f in range(9)]
+        changed = np.flatnonzero(whole[i, c] != floats[i, c])
+        assert len({exact[f] for f in changed}) == 1  # only tied remainders swap
+
+
+def test_contribution_order_is_a_stable_sort_of_the_listed_factors():
+    rng = np.random.default_rng(3)
+    points = rng.integers(0, 40, size=(500, 9, 9))  # many equal points: ties matter
+    listed = rng.random((500, 9)) < 0.7
+    order = contribution_order(points, listed)
+    for i in range(500):
+        k = int(listed[i].sum())
+        for c in range(9):
+            expected = sorted(np.flatnonzero(listed[i]).tolist(), key=lambda f: -points[i, c, f])
+            assert order[i, c, :k].tolist() == expected
+            assert (order[i, c, k:] == -1).all()
