@@ -6,8 +6,8 @@ Nothing here knows what an intake is. Reading yields the header row as written a
 calamine, which holds the sheet's cells in a compact native grid (32 bytes a cell, its size
 checked first by :mod:`advisor.batch.xlsx_fast`) and hands them over a row at a time, or by
 openpyxl in read-only (streaming) mode when the check sends a workbook there (formulas,
-error cells, sheets larger than the check allows). Writing goes through :func:`safe_cell`, which
-neutralises anything a spreadsheet program would run as a formula.
+error cells, sheets larger than the check allows). Writing goes through :func:`safe_cell`,
+which neutralises anything a spreadsheet program would run as a formula.
 
 The file type is decided by its first bytes, not its name: a PNG renamed ``.xlsx`` or a
 Word document (also a zip) is refused with a message a consultant can act on.
@@ -235,10 +235,10 @@ def _read_xlsx_calamine(
         if _parser_failure(exc):
             raise _unreadable_workbook(exc) from exc
         raise
-    del copy
     headers = _headers([""] * left + list(first))
     width = len(headers)
     padding = [""] * left
+    limit = width - left  # cells of a row that fall under a header
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
@@ -248,14 +248,11 @@ def _read_xlsx_calamine(
                     v.strip() if type(v) is str
                     else str(int(v)) if type(v) is float and v.is_integer()
                     else _text(v)
-                    for v in row
+                    for v in row[:limit]  # not a stray cell far to the right
                 ]
                 if left:
                     cells = padding + cells
-                if len(cells) > width:
-                    del cells[width:]  # a stray cell far to the right
-                else:
-                    cells.extend([""] * (width - len(cells)))
+                cells.extend([""] * (width - len(cells)))
                 yield number, cells
         except BaseException as exc:
             if _parser_failure(exc):
