@@ -23,7 +23,6 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from advisor.charts import cluster_label, contributions_chart, ranking_bar_chart
@@ -433,13 +432,6 @@ def build_context(
             "metrics": _metrics(slugs, language, sources),
             "firms": firms,
             "firms_national": firms_national,
-            # Our own SVG: every text in it is escaped by advisor.charts.
-            "contributions_svg": mark_safe(
-                contributions_chart(
-                    ranking[0], factor_names, language=language, width=CHART_WIDTH,
-                    chart_id="brief-contributions",
-                )
-            ),
         }
         event_cities = slugs + [c["slug"] for alt in alternatives for c in alt["cities"][:1]]
     else:
@@ -489,11 +481,17 @@ def build_context(
             robustness=robustness, words=words, flip=flip,
         ),
         "method_paragraphs": method_paragraphs(robustness),
-        "ranking_svg": mark_safe(  # escaped by advisor.charts
-            ranking_bar_chart(
+        # SVG documents (every text escaped by advisor.charts) that render.py serves to
+        # WeasyPrint as the images charts/<name>.svg; the template only names them.
+        "charts": {
+            "ranking": ranking_bar_chart(
                 ranking, language=language, width=CHART_WIDTH, chart_id="brief-ranking"
-            )
-        ) if ranking else "",
+            ) if ranking else "",
+            "contributions": contributions_chart(
+                ranking[0], factor_names, language=language, width=CHART_WIDTH,
+                chart_id="brief-contributions",
+            ) if top else "",
+        },
         "in_depth": in_depth,
         "events": events,
         "decision": _decision_context(decision, language, snapshot, entries),

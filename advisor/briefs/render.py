@@ -19,7 +19,9 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.template import Engine
@@ -36,6 +38,8 @@ BRIEF_TEMPLATE_VERSION = "2026.11-2"
 LANGUAGES = ("ko", "en")
 TEMPLATE_NAME = "brief/brief.html"
 STYLESHEET = "brief.css"  # in ASSET_DIR, applied by render_brief_pdf (no <link> in the template)
+# The charts are images at charts/<name>.svg (relative to the assets), served from memory.
+CHART_DIR = "charts/"
 
 
 @functools.cache
@@ -65,22 +69,62 @@ def render_html(
     decision: Any = None,
     snapshot: Snapshot | None = None,
 ) -> str:
-    """The brief as HTML (what WeasyPrint lays out); handy for debugging and tests."""
+    """The brief as HTML (what WeasyPrint lays out); handy for debugging and tests. The
+    charts it shows as ``<img src="charts/….svg">`` are in :func:`render_parts`' second
+    value."""
+    return render_parts(assessment, language, decision=decision, snapshot=snapshot)[0]
+
+
+def render_parts(
+    assessment: Any,
+    language: str = "ko",
+    *,
+    decision: Any = None,
+    snapshot: Snapshot | None = None,
+) -> tuple[str, dict[str, bytes]]:
+    """(HTML of the brief, {absolute chart URL: SVG bytes}) for :func:`html_to_pdf`."""
     language = normalize_language(language)
     if snapshot is None:
         snapshot = get_snapshot()
     with translation.override(language):
         context = build_context(assessment, language, snapshot=snapshot, decision=decision)
         context["template_version"] = BRIEF_TEMPLATE_VERSION
-        return brief_engine().get_template(TEMPLATE_NAME).render(
-            _template_context(context)
-        )
+        html = brief_engine().get_template(TEMPLATE_NAME).render(_template_context(context))
+    charts = {
+        urljoin(base_url(), f"{CHART_DIR}{name}.svg"): svg.encode()
+        for name, svg in context["charts"].items()
+        if svg
+    }
+    return html, charts
 
 
 def _template_context(context: dict[str, Any]) -> Any:
     from django.template import Context
 
     return Context(context, autoescape=True)
+
+
+class ChartFetcher(BriefURLFetcher):
+    """The brief's fetcher, plus this render's charts served from memory at their exact URLs.
+
+    The charts are SVG drawn by ``advisor.charts`` (every text escaped). They go in as
+    images rather than inline ``<svg>``: inline, each of their ~150 elements went through
+    the HTML parser and the HTML cascade before WeasyPrint serialised the element and parsed
+    it again as SVG (~20 ms a brief). Any other URL gets the parent's checks and refusals.
+    """
+
+    def __init__(self, charts: Mapping[str, bytes], root: Any = None) -> None:
+        super().__init__(root)
+        self.charts = dict(charts)
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
+        from weasyprint.urls import URLFetcherResponse
+
+        body = self.charts.get(url)
+        if body is None:
+            return super().fetch(url, headers)
+        self.served.append(url)
+        return URLFetcherResponse(url, body, {"Content-Type": "image/svg+xml"})
 
 
 _local = threading.local()
@@ -135,6 +179,8 @@ def render_brief_pdf(
     snapshot: Snapshot | None = None,
 ) -> bytes:
     """The PDF brief of ``assessment`` (saved or not) with ``decision`` as its note."""
-    html = render_html(assessment, language, decision=decision, snapshot=snapshot)
+    html, charts = render_parts(assessment, language, decision=decision, snapshot=snapshot)
     stylesheet, font_config = _weasy_state()
-    return html_to_pdf(html, stylesheets=(stylesheet,), font_config=font_config)
+    return html_to_pdf(
+        html, fetcher=ChartFetcher(charts), stylesheets=(stylesheet,), font_config=font_config
+    )

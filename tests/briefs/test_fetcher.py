@@ -134,3 +134,19 @@ def test_html_to_pdf_embeds_no_attachment(tmp_path: Path) -> None:
     path.write_bytes(html_to_pdf(html))
     assert PdfReader(path).attachments == {}
     assert b"/EmbeddedFile" not in path.read_bytes()
+
+
+def test_the_chart_fetcher_serves_only_this_renders_charts(no_network: list[object]) -> None:
+    from advisor.briefs.render import ChartFetcher
+
+    chart = base_url() + "charts/ranking.svg"
+    fetcher = ChartFetcher({chart: b"<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    response = fetcher.fetch(chart)
+    assert response.read() == b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+    assert response.headers["Content-Type"] == "image/svg+xml"
+    assert fetcher.served == [chart]
+    for url in (base_url() + "charts/other.svg", "file:///etc/passwd",
+                "https://example.com/charts/ranking.svg", "data:image/svg+xml,<svg/>"):
+        with pytest.raises(AssetRefused):
+            fetcher.fetch(url)
+    assert no_network == []

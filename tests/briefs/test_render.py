@@ -49,6 +49,9 @@ def test_the_english_brief_is_in_english(rendered: Any) -> None:
                      *(flat(h) for h in SECTION_HEADINGS)):
         assert expected in text, expected
     assert "86%" in text  # robustness in plain words
+    # Both charts were drawn (they are SVG images served from memory by the fetcher).
+    assert "Needsfit(sumofcontributions)" in text  # contributions chart
+    assert "90·74" in text  # ranking chart: sector fit · needs fit under the first bar
     assert "Costmattered5outof5insteadof2" in text.replace("cost", "Cost")
 
 

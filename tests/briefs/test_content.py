@@ -1,0 +1,49 @@
+"""What the brief says about a city: its reason once, its source once (as a numbered note)."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+from advisor.briefs.content import city_detail
+from clusters.snapshot import Names, SectorInfo, Snapshot, SpecialtyInfo
+
+SNAPSHOT = Snapshot.from_parts(
+    factors=(), clusters=(),
+    sectors=(SectorInfo("ai", Names("인공지능", "Artificial intelligence")),),
+    specialties=(
+        SpecialtyInfo("hefei-voice", "hefei", "ai", "AI 음성의 도시", "City of voice AI",
+                      ("음성인식", "speech recognition"), source="newsletter"),
+    ),
+)
+ENGINE_CITY = {
+    "slug": "hefei", "name": "허페이 (合肥)", "source": "newsletter",
+    "specialty": "hefei-voice", "matched_keywords": ["speech recognition"],
+    "reason": "허페이 (合肥): AI 음성의 도시(“speech recognition”와 일치) — 출처: 뉴스레터",
+    "detail": "AI 음성의 도시(“speech recognition”와 일치) — 출처: 뉴스레터",
+}
+
+
+def test_the_city_reason_leaves_the_source_to_the_numbered_note() -> None:
+    with translation.override("ko"):
+        detail = city_detail(ENGINE_CITY, "ko", SNAPSHOT)
+    assert "AI 음성의 도시" in detail and "speech recognition" in detail
+    assert "출처" not in detail and "뉴스레터" not in detail
+
+
+def test_an_english_brief_of_a_korean_assessment_gives_the_reason_in_english() -> None:
+    with translation.override("en"):
+        detail = city_detail(ENGINE_CITY, "en", SNAPSHOT)
+    assert detail == "City of voice AI (matches “speech recognition”)"
+
+
+def test_an_unknown_specialty_keeps_the_stored_reason_without_its_source() -> None:
+    city = {**ENGINE_CITY, "specialty": "gone-since"}
+    assert city_detail(city, "ko", SNAPSHOT) == "AI 음성의 도시(“speech recognition”와 일치)"
+    english = {**city, "detail": "City of voice AI — source: Newsletter, 2025-11-08"}
+    assert city_detail(english, "en", None) == "City of voice AI"
+
+
+def test_a_reason_without_a_source_is_kept_whole() -> None:
+    city = {"slug": "x", "source": "", "specialty": None,
+            "detail": "a core city of the cluster — no specialty recorded yet"}
+    assert city_detail(city, "en", SNAPSHOT) == city["detail"]
