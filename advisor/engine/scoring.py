@@ -10,6 +10,7 @@ it). Each step is still one NumPy operation over the whole batch.
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -36,10 +37,17 @@ class Inputs:
 
     needs: np.ndarray  # (n, F) the needs as given, 0–5
     primary: np.ndarray  # (n,) sector column of the primary sector
-    secondary: np.ndarray  # (n, SECONDARY_MAX) sector columns, -1 = none
+    # (n, SECONDARY_MAX) sector columns, left-aligned, -1 = none; an intake without
+    # secondary sectors has its primary sector in column 0 (see secondary_count).
+    secondary: np.ndarray
     matches: np.ndarray  # (n, C) keyword concepts matched in the cluster's specialties
     excluded: np.ndarray  # (n, C) bool: the company excluded this cluster
     minimums: np.ndarray  # (n, F) required factor score, 0 = none
+    # Worked out while the arrays are filled, so scoring need not search for them:
+    secondary_count: np.ndarray  # (n,) secondary sectors given (left-aligned in secondary)
+    minimum_rows: np.ndarray  # rows (ascending) of the intakes that set a positive minimum
+    any_match: bool  # some intake's keywords matched some cluster's specialties
+    any_excluded: bool  # some intake excluded some cluster
 
 
 @dataclass(frozen=True)
@@ -50,15 +58,26 @@ class Scores:
     denominator: np.ndarray  # (n,) sum_f w_f
     needs_fit: np.ndarray  # (n, C)
     primary: np.ndarray  # (n, C) 0–100
-    secondary: np.ndarray  # (n, C) mean over secondary sectors, 0–100 (0 without any)
+    # (n, C) mean over the secondary sectors, 0–100 (the primary's strength without any)
+    secondary: np.ndarray
     has_secondary: np.ndarray  # (n,) bool
     bonus: np.ndarray  # (n, C)
     sector_fit: np.ndarray  # (n, C)
     total: np.ndarray  # (n, C)
-    below_minimum: np.ndarray  # (n, C, F) bool
+    # (len(minimum_rows), C, F) bool: which minimums each cluster misses, for the intakes
+    # that set any (most set none: see below_minimum()).
+    below: np.ndarray
+    minimum_rows: np.ndarray
     knocked: np.ndarray  # (n, C) bool
     order: np.ndarray  # (n, C) cluster indices, ranked first; knocked-out ones last
     ranked: np.ndarray  # (n,) how many clusters are ranked (not knocked out)
+
+    def below_minimum(self, row: int, cluster: int) -> list[bool]:
+        """Per factor: does ``cluster`` miss the minimum intake ``row`` set for it?"""
+        at = int(np.searchsorted(self.minimum_rows, row))
+        if at < len(self.minimum_rows) and self.minimum_rows[at] == row:
+            return self.below[at, cluster].tolist()
+        return [False] * self.below.shape[2]
 
 
 def inputs_for(
@@ -74,33 +93,69 @@ def inputs_for(
             rows.append(pick(intake.needs))
         except KeyError:
             rows.append(tuple(intake.needs.get(f, NEED_DEFAULT) for f in prep.factor_codes))
-    needs = np.array(rows, dtype=float).reshape(n, nf)
+    needs = np.fromiter(itertools.chain.from_iterable(rows), dtype=float, count=n * nf)
+    needs = needs.reshape(n, nf)
     si = prep.sector_index
     primary = np.array([si[i.sector] for i in intakes], dtype=np.intp)
-    minimums = np.zeros((n, nf))
-    secondary = np.full((n, SECONDARY_MAX), -1, dtype=np.intp)
-    matches = np.zeros((n, nc))
-    excluded = np.zeros((n, nc), dtype=bool)
+    # The rarer parts are gathered as (row, column, value) lists and written into the arrays
+    # in one indexed assignment each: setting NumPy elements one by one cost more than the
+    # rest of this function.
     fi, ci = prep.factor_index, prep.cluster_index
+    min_at: tuple[list[int], list[int], list[float]] = ([], [], [])
+    sec_at: tuple[list[int], list[int], list[int]] = ([], [], [])
+    excl_at: tuple[list[int], list[int]] = ([], [])
+    match_rows: list[int] = []
+    match_counts: list[tuple[int, ...]] = []
+    counts_cache = prep.explain_cache
     for row, (intake, found) in enumerate(zip(intakes, concepts, strict=True)):
         if intake.minimums:
             for f, value in intake.minimums.items():
-                minimums[row, fi[f]] = value
+                min_at[0].append(row)
+                min_at[1].append(fi[f])
+                min_at[2].append(value)
         if intake.secondary_sectors:
             for k, code in enumerate(intake.secondary_sectors[:SECONDARY_MAX]):
-                secondary[row, k] = si[code]
+                sec_at[0].append(row)
+                sec_at[1].append(k)
+                sec_at[2].append(si[code])
         if intake.exclude:
             for code in intake.exclude:
-                excluded[row, ci[code]] = True
+                excl_at[0].append(row)
+                excl_at[1].append(ci[code])
         if found:
-            keys = found.keys()
-            matches[row] = [len(keys & cc) for cc in prep.cluster_concepts]
-    return Inputs(needs, primary, secondary, matches, excluded, minimums)
+            # Matched concepts per cluster depend on the set of concepts only: cached.
+            key = ("match-counts", frozenset(found))
+            counts = counts_cache.get(key)
+            if counts is None:
+                counts = tuple(len(key[1] & cc) for cc in prep.cluster_concepts)
+                counts_cache[key] = counts
+            match_rows.append(row)
+            match_counts.append(counts)
+    minimums = np.zeros((n, nf))
+    minimums[min_at[0], min_at[1]] = min_at[2]
+    minimum_rows = np.unique(np.asarray(min_at[0], dtype=np.intp)[np.asarray(min_at[2]) > 0])
+    secondary = np.full((n, SECONDARY_MAX), -1, dtype=np.intp)
+    secondary[sec_at[0], sec_at[1]] = sec_at[2]
+    secondary_count = np.bincount(np.asarray(sec_at[0], dtype=np.intp), minlength=n)
+    # Without secondary sectors the primary counts for them too (base = 0.85 * primary):
+    # every row then has the same formula, and scoring needs no branch per row.
+    alone = secondary_count == 0
+    secondary[alone, 0] = primary[alone]
+    excluded = np.zeros((n, nc), dtype=bool)
+    excluded[excl_at[0], excl_at[1]] = True
+    matches = np.zeros((n, nc))
+    if match_rows:
+        matches[match_rows] = match_counts
+    return Inputs(
+        needs, primary, secondary, matches, excluded, minimums, secondary_count,
+        minimum_rows, any_match=any(any(c) for c in match_counts),
+        any_excluded=bool(excl_at[0]),
+    )
 
 
 def effective_weights(needs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """All-zero needs say nothing about priorities: use the documented default instead."""
-    defaulted = ~(needs > 0).any(axis=1)
+    defaulted = needs.max(axis=1, initial=0.0) <= 0  # no need above 0
     if not defaulted.any():
         return needs, defaulted
     weights = np.where(defaulted[:, None], float(NEED_DEFAULT), needs)
@@ -125,6 +180,12 @@ def weighted_sum(weights: np.ndarray, scores: np.ndarray, *, integral: bool = Fa
 
 
 def score(inputs: Inputs, prep: Prepared) -> Scores:
+    """Every cluster's scores for every intake, the knock-outs and the order.
+
+    Written for few passes over the arrays (each NumPy operation is one pass): the engine
+    runs this on chunks of intakes small enough to stay in the processor's cache, where the
+    number of passes is what costs.
+    """
     weights, defaulted = effective_weights(inputs.needs)
     numerator = weighted_sum(weights, prep.scores, integral=prep.integral)
     denominator = weights.sum(axis=1)  # whole numbers: exact in any order
@@ -133,51 +194,60 @@ def score(inputs: Inputs, prep: Prepared) -> Scores:
     # (sectors + 1, C), contiguous, the last row all zeros: index -1 ("no sector") reads 0.
     by_sector = prep.strengths_by_sector
     primary = by_sector[inputs.primary]  # (n, C)
-    secondary_sum = np.zeros_like(primary)
-    # Secondary sectors are stored left-aligned: only the columns some intake uses.
-    present = inputs.secondary >= 0
-    count = present.sum(axis=1)
-    for k in range(int(count.max(initial=0))):
-        secondary_sum += by_sector[inputs.secondary[:, k]]
-    has_secondary = count > 0
-    secondary = secondary_sum / np.maximum(count, 1)[:, None]
-    base = np.where(
-        has_secondary[:, None],
-        PRIMARY_SHARE * primary + SECONDARY_SHARE * secondary,
-        (PRIMARY_SHARE + SECONDARY_SHARE) * primary,
-    )
-    bonus = np.minimum(KEYWORD_BONUS_MAX, KEYWORD_POINTS * inputs.matches)
-    sector_fit = np.minimum(100.0, base + bonus)
-    total = SECTOR_WEIGHT * sector_fit + NEEDS_WEIGHT * needs_fit
+    count = inputs.secondary_count
+    secondary = by_sector[inputs.secondary[:, 0]]
+    widest = int(count.max(initial=0))
+    for k in range(1, widest):  # left-aligned: only the columns some intake uses
+        secondary += by_sector[inputs.secondary[:, k]]
+    if widest > 1:
+        secondary /= np.maximum(count, 1)[:, None]
+    # base = 0.70 * primary + 0.15 * mean(secondary), which is 0.85 * primary without any.
+    sector_fit = np.multiply(primary, PRIMARY_SHARE)
+    sector_fit += SECONDARY_SHARE * secondary
+    if inputs.any_match:
+        bonus = np.multiply(inputs.matches, KEYWORD_POINTS)
+        np.minimum(bonus, KEYWORD_BONUS_MAX, out=bonus)
+        sector_fit += bonus
+    else:
+        bonus = np.zeros_like(primary)
+    np.minimum(sector_fit, 100.0, out=sector_fit)
+    total = np.multiply(sector_fit, SECTOR_WEIGHT)
+    total += NEEDS_WEIGHT * needs_fit
 
     # A minimum of 0 asks for nothing; a missing score cannot meet a positive minimum.
-    n, nc, nf = primary.shape[0], prep.scores.shape[0], prep.scores.shape[1]
-    below_minimum = np.zeros((n, nc, nf), dtype=bool)
-    knocked = inputs.excluded.copy()
-    rows = np.flatnonzero(inputs.minimums.any(axis=1))  # only intakes that set a minimum
-    if rows.size:
-        # Reduce over factors only where a minimum was set: most intakes set none.
-        mins = inputs.minimums[rows, None, :]
-        below = (mins > 0) & (prep.missing[None] | (prep.scores[None] < mins))
-        below_minimum[rows] = below
+    rows = inputs.minimum_rows  # only intakes that set a minimum: most set none
+    mins = inputs.minimums[rows, None, :]
+    below = (mins > 0) & (prep.missing[None] | (prep.scores[None] < mins))
+    nc = prep.scores.shape[0]
+    if rows.size or inputs.any_excluded:
+        knocked = inputs.excluded.copy()
         knocked[rows] |= below.any(axis=2)
+        ranked = nc - knocked.sum(axis=1)
+    else:
+        knocked = inputs.excluded
+        ranked = np.full(len(primary), nc)
     order = rank_order(total, knocked)
-    ranked = (~knocked).sum(axis=1)
     return Scores(
         weights, defaulted, numerator, denominator, needs_fit, primary, secondary,
-        has_secondary, bonus, sector_fit, total, below_minimum, knocked, order, ranked,
+        count > 0, bonus, sector_fit, total, below, rows, knocked, order, ranked,
     )
 
 
 def rank_order(total: np.ndarray, knocked: np.ndarray) -> np.ndarray:
     """Highest total first; ties keep the snapshot's cluster order; knocked-out ones last."""
-    key = np.where(knocked, np.inf, -total)
+    key = np.negative(total)
+    key[knocked] = np.inf
     return np.argsort(key, axis=1, kind="stable")
 
 
 def tenths(values: np.ndarray) -> np.ndarray:
     """Round to one decimal, as integer tenths (half up), the one rounding of every score."""
-    return np.floor(np.asarray(values) * 10.0 + 0.5).astype(np.int64)
+    shifted = np.asarray(values) * 10.0 + 0.5
+    # Truncation is floor for the non-negative values every score has (and several times
+    # faster than np.floor); anything negative takes the general way.
+    if shifted.size and shifted.min() < 0:
+        return np.floor(shifted).astype(np.int64)
+    return shifted.astype(np.int64)
 
 
 def contribution_tenths(
