@@ -172,9 +172,22 @@ def main() -> None:
     print(f"\n{n:,} intakes in passes of {chunk}; floor ({n}x{n_factors} @ "
           f"{n_factors}x{n_clusters} + argsort): {floor * 1e3:.2f} ms")
     for name, seconds in stages.items():
-        note = "  (target <= 5x: " + ("met)" if seconds <= 5 * floor else "NOT met)") \
-            if name == "scores, knock-outs, order" else ""
-        print(f"  {name:38s} {seconds * 1e3:8.2f} ms = {seconds / floor:6.1f}x floor{note}")
+        print(f"  {name:38s} {seconds * 1e3:8.2f} ms = {seconds / floor:6.1f}x floor")
+    # The target, measured once more with the step and the floor taken in turns, so that a
+    # burst of load on a shared machine weighs on both sides of the ratio alike.
+    scoring = each(lambda k: score(inputs[k], prep))
+    floor_pieces = (lambda: [np.argsort(w @ s, axis=1) for w in pieces]) \
+        if len(pieces) > 1 else (lambda: np.argsort(weights @ s, axis=1))
+    ratios = []
+    for _ in range(max(5, args.runs // 10)):
+        start = time.process_time()
+        scoring()
+        middle = time.process_time()
+        floor_pieces()
+        ratios.append((middle - start) / max(time.process_time() - middle, 1e-9))
+    ratio = statistics.median(ratios)
+    print(f"  target, scores + knock-outs + order in turns with the floor: median {ratio:.1f}x "
+          f"over {len(ratios)} rounds (<= 5x: {'met' if ratio <= 5 else 'NOT met'})")
     print(f"  robustness, {ROBUSTNESS_SAMPLES} samples per intake     {t_samples * 1e3:8.2f} ms "
           f"= {t_samples / floor_samples:6.2f}x its own floor "
           f"(({n}*{ROBUSTNESS_SAMPLES})x{n_factors} @ {n_factors}x{n_clusters} + argmax: "

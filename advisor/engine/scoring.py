@@ -42,10 +42,14 @@ class Inputs:
     secondary: np.ndarray
     matches: np.ndarray  # (n, C) keyword concepts matched in the cluster's specialties
     excluded: np.ndarray  # (n, C) bool: the company excluded this cluster
-    minimums: np.ndarray  # (n, F) required factor score, 0 = none
+    # Minimum factor scores: few intakes set any, and those that do share a few settings
+    # (e.g. cost >= 50), so they are kept as a table of the distinct settings (k, F; 0 =
+    # none) and, for each intake that sets one, its row and its entry in the table.
+    minimum_table: np.ndarray
+    minimum_rows: np.ndarray  # (m,) ascending
+    minimum_ids: np.ndarray  # (m,) index into minimum_table
     # Worked out while the arrays are filled, so scoring need not search for them:
     secondary_count: np.ndarray  # (n,) secondary sectors given (left-aligned in secondary)
-    minimum_rows: np.ndarray  # rows (ascending) of the intakes that set a positive minimum
     any_match: bool  # some intake's keywords matched some cluster's specialties
     any_excluded: bool  # some intake excluded some cluster
 
@@ -64,10 +68,11 @@ class Scores:
     bonus: np.ndarray  # (n, C)
     sector_fit: np.ndarray  # (n, C)
     total: np.ndarray  # (n, C)
-    # (len(minimum_rows), C, F) bool: which minimums each cluster misses, for the intakes
-    # that set any (most set none: see below_minimum()).
+    # (k, C, F) bool: which minimums each cluster misses, per distinct minimum setting of
+    # Inputs.minimum_table; minimum_rows and minimum_ids say which intake set which.
     below: np.ndarray
     minimum_rows: np.ndarray
+    minimum_ids: np.ndarray
     knocked: np.ndarray  # (n, C) bool
     order: np.ndarray  # (n, C) cluster indices, ranked first; knocked-out ones last
     ranked: np.ndarray  # (n,) how many clusters are ranked (not knocked out)
@@ -76,7 +81,7 @@ class Scores:
         """Per factor: does ``cluster`` miss the minimum intake ``row`` set for it?"""
         at = int(np.searchsorted(self.minimum_rows, row))
         if at < len(self.minimum_rows) and self.minimum_rows[at] == row:
-            return self.below[at, cluster].tolist()
+            return self.below[self.minimum_ids[at], cluster].tolist()
         return [False] * self.below.shape[2]
 
 
@@ -101,7 +106,9 @@ def inputs_for(
     # in one indexed assignment each: setting NumPy elements one by one cost more than the
     # rest of this function.
     fi, ci = prep.factor_index, prep.cluster_index
-    min_at: tuple[list[int], list[int], list[float]] = ([], [], [])
+    min_rows: list[int] = []
+    min_ids: list[int] = []
+    min_settings: dict[tuple[tuple[int, float], ...], int] = {}
     sec_at: tuple[list[int], list[int], list[int]] = ([], [], [])
     excl_at: tuple[list[int], list[int]] = ([], [])
     match_rows: list[int] = []
@@ -109,10 +116,10 @@ def inputs_for(
     counts_cache = prep.explain_cache
     for row, (intake, found) in enumerate(zip(intakes, concepts, strict=True)):
         if intake.minimums:
-            for f, value in intake.minimums.items():
-                min_at[0].append(row)
-                min_at[1].append(fi[f])
-                min_at[2].append(value)
+            setting = tuple(sorted((fi[f], v) for f, v in intake.minimums.items() if v > 0))
+            if setting:
+                min_rows.append(row)
+                min_ids.append(min_settings.setdefault(setting, len(min_settings)))
         if intake.secondary_sectors:
             for k, code in enumerate(intake.secondary_sectors[:SECONDARY_MAX]):
                 sec_at[0].append(row)
@@ -131,9 +138,10 @@ def inputs_for(
                 counts_cache[key] = counts
             match_rows.append(row)
             match_counts.append(counts)
-    minimums = np.zeros((n, nf))
-    minimums[min_at[0], min_at[1]] = min_at[2]
-    minimum_rows = np.unique(np.asarray(min_at[0], dtype=np.intp)[np.asarray(min_at[2]) > 0])
+    minimum_table = np.zeros((len(min_settings), nf))
+    for setting, k in min_settings.items():
+        for f, value in setting:
+            minimum_table[k, f] = value
     secondary = np.full((n, SECONDARY_MAX), -1, dtype=np.intp)
     secondary[sec_at[0], sec_at[1]] = sec_at[2]
     secondary_count = np.bincount(np.asarray(sec_at[0], dtype=np.intp), minlength=n)
@@ -147,19 +155,26 @@ def inputs_for(
     if match_rows:
         matches[match_rows] = match_counts
     return Inputs(
-        needs, primary, secondary, matches, excluded, minimums, secondary_count,
-        minimum_rows, any_match=any(any(c) for c in match_counts),
+        needs, primary, secondary, matches, excluded, minimum_table,
+        np.asarray(min_rows, dtype=np.intp), np.asarray(min_ids, dtype=np.intp),
+        secondary_count, any_match=any(any(c) for c in match_counts),
         any_excluded=bool(excl_at[0]),
     )
 
 
-def effective_weights(needs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """All-zero needs say nothing about priorities: use the documented default instead."""
-    defaulted = needs.max(axis=1, initial=0.0) <= 0  # no need above 0
+def effective_weights(needs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(weights, defaulted, sum of weights): all-zero needs say nothing about priorities,
+    so the documented default applies to them instead."""
+    total = needs.sum(axis=1)  # whole numbers: exact in any order
+    # Needs are 0-5, so only all-zero needs sum to 0 (the general test is kept for others).
+    if needs.size and needs.min() >= 0:
+        defaulted = total == 0
+    else:
+        defaulted = needs.max(axis=1, initial=0.0) <= 0
     if not defaulted.any():
-        return needs, defaulted
+        return needs, defaulted, total
     weights = np.where(defaulted[:, None], float(NEED_DEFAULT), needs)
-    return weights, defaulted
+    return weights, defaulted, weights.sum(axis=1)
 
 
 def weighted_sum(weights: np.ndarray, scores: np.ndarray, *, integral: bool = False
@@ -186,9 +201,8 @@ def score(inputs: Inputs, prep: Prepared) -> Scores:
     runs this on chunks of intakes small enough to stay in the processor's cache, where the
     number of passes is what costs.
     """
-    weights, defaulted = effective_weights(inputs.needs)
+    weights, defaulted, denominator = effective_weights(inputs.needs)
     numerator = weighted_sum(weights, prep.scores, integral=prep.integral)
-    denominator = weights.sum(axis=1)  # whole numbers: exact in any order
     needs_fit = numerator / denominator[:, None]
 
     # (sectors + 1, C), contiguous, the last row all zeros: index -1 ("no sector") reads 0.
@@ -215,13 +229,14 @@ def score(inputs: Inputs, prep: Prepared) -> Scores:
     total += NEEDS_WEIGHT * needs_fit
 
     # A minimum of 0 asks for nothing; a missing score cannot meet a positive minimum.
-    rows = inputs.minimum_rows  # only intakes that set a minimum: most set none
-    mins = inputs.minimums[rows, None, :]
-    below = (mins > 0) & (prep.missing[None] | (prep.scores[None] < mins))
+    # Worked out once per distinct setting, then handed to the intakes that chose it.
+    mins = inputs.minimum_table[:, None, :]
+    below = (mins > 0) & (prep.missing[None] | (prep.scores[None] < mins))  # (k, C, F)
+    rows = inputs.minimum_rows
     nc = prep.scores.shape[0]
     if rows.size or inputs.any_excluded:
         knocked = inputs.excluded.copy()
-        knocked[rows] |= below.any(axis=2)
+        knocked[rows] |= below.any(axis=2)[inputs.minimum_ids]
         ranked = nc - knocked.sum(axis=1)
     else:
         knocked = inputs.excluded
@@ -229,7 +244,8 @@ def score(inputs: Inputs, prep: Prepared) -> Scores:
     order = rank_order(total, knocked)
     return Scores(
         weights, defaulted, numerator, denominator, needs_fit, primary, secondary,
-        count > 0, bonus, sector_fit, total, below, rows, knocked, order, ranked,
+        count > 0, bonus, sector_fit, total, below, rows, inputs.minimum_ids, knocked, order,
+        ranked,
     )
 
 
