@@ -291,7 +291,9 @@ def _zones(cluster: str, city_slugs: list[str], sectors: list[str], language: st
 
 def _metrics(city_slugs: list[str], language: str, sources: Sources) -> dict[str, Any]:
     """Key figures as a compact grid: one row per (indicator, period), one column per city.
-    Three cities times five indicators as a long list took most of a page."""
+    Three cities times five indicators as a long list took most of a page. A row cites its
+    sources once, beside the indicator (a row's figures usually share one source), rather
+    than a note on every figure."""
     rows = (
         kb.CityMetric.objects.filter(city__slug__in=city_slugs, metric__in=CITY_METRICS)
         .select_related("city", "source")
@@ -301,10 +303,11 @@ def _metrics(city_slugs: list[str], language: str, sources: Sources) -> dict[str
     for row in rows:
         latest.setdefault((row.city.slug, row.metric), row)
     en = _lang(language) == "en"
+    metric_labels = dict(kb.CityMetric._meta.get_field("metric").flatchoices)
     cities = [slug for slug in city_slugs if any((slug, m) in latest for m in CITY_METRICS)]
     names = {}
-    grid: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
-    labels: dict[tuple[str, str], str] = {}
+    grid: dict[tuple[str, str], dict[str, str]] = {}
+    cited: dict[tuple[str, str], list[int]] = {}
     for slug in cities:
         for metric in CITY_METRICS:
             row = latest.get((slug, metric))
@@ -312,17 +315,18 @@ def _metrics(city_slugs: list[str], language: str, sources: Sources) -> dict[str
                 continue
             names[slug] = row.city.name_en if en else row.city.name_ko
             key = (metric, format_period(row.period))
-            labels[key] = row.get_metric_display()
-            grid.setdefault(key, {})[slug] = {
-                "value": format_value(row.value, row.unit),
-                "source_no": sources.cite(row.source),
-            }
+            grid.setdefault(key, {})[slug] = format_value(row.value, row.unit)
+            number = sources.cite(row.source)
+            numbers = cited.setdefault(key, [])
+            if number is not None and number not in numbers:
+                numbers.append(number)
     order = {m: i for i, m in enumerate(CITY_METRICS)}
     keys = sorted(grid, key=lambda k: (order[k[0]], k[1]))
     return {
         "cities": [names[slug] for slug in cities],
         "rows": [
-            {"metric": labels[k], "period": k[1],
+            {"metric": str(metric_labels.get(k[0], k[0])), "period": k[1],
+             "source_nos": ", ".join(str(n) for n in sorted(cited[k])),
              "cells": [grid[k].get(slug) for slug in cities]}
             for k in keys
         ],
