@@ -76,13 +76,18 @@ def _readable(data: bytes) -> bool:
     """
     if b"_x" in data and _ESCAPE.search(data):
         return False  # in a sheet or in the shared strings
-    if b"sheetData" not in data:
+    first, last = data.find(b"sheetData"), data.rfind(b"sheetData")
+    if first == -1:
         return True  # not a sheet: calamine builds no grid from it
-    if (b"<f" in data or b":f" in data) and _FORMULA.search(data):
+    # Formulas and cell types are looked for among the cells only: a drop-down list's
+    # source (<xm:f> in the sheet's extensions) is not a cell and reads the same either way.
+    if (data.find(b"<f", first, last) != -1 or data.find(b":f", first, last) != -1) and (
+        _FORMULA.search(data, first, last)
+    ):
+        return False
+    if _OTHER_TYPES.search(data, first, last):
         return False
     if b":c" in data and _PREFIXED_CELL.search(data):
-        return False
-    if _OTHER_TYPES.search(data):
         return False
     cells = rows = columns = 0
     # A window at a time, so that the addresses of a sheet crammed with cells never sit in
