@@ -120,6 +120,24 @@ def test_two_cells_far_apart_are_refused_not_a_crash():
     assert refused(data).code == "too_many_rows"
 
 
+def test_a_sheet_too_large_for_the_fast_reader_reads_the_same_streamed(monkeypatch):
+    from advisor.batch import xlsx_fast
+
+    rows = [["소리랩스", 3, 4.5, "007"], [], ["둘째", 0, -1, " x "]]
+    data = make_xlsx(rows, ["a", "b", "c", "d"])
+    fast = read(data)
+    monkeypatch.setattr(xlsx_fast, "MAX_CELLS", 4)
+    assert xlsx_fast.checked_copy(io.BytesIO(data)) is None
+    assert read(data) == fast == (
+        ["a", "b", "c", "d"],
+        [
+            (2, ["소리랩스", "3", "4.5", "007"]),
+            (3, ["", "", "", ""]),
+            (4, ["둘째", "0", "-1", "x"]),
+        ],
+    )
+
+
 def test_a_formula_with_a_value_excel_computed_is_still_its_text():
     import xlsxwriter
 
