@@ -11,6 +11,7 @@ is one indexed query per call; rebuilding happens only after an edit.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
@@ -212,15 +213,15 @@ class Snapshot:
             sector_matrix=_readonly(sm),
         )
 
-    @property
+    @functools.cached_property
     def factor_codes(self) -> tuple[str, ...]:
         return tuple(f.code for f in self.factors)
 
-    @property
+    @functools.cached_property
     def sector_codes(self) -> tuple[str, ...]:
         return tuple(s.code for s in self.sectors)
 
-    @property
+    @functools.cached_property
     def cluster_codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.clusters)
 
