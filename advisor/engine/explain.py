@@ -26,6 +26,7 @@ _PRIMARY_POINTS = 2
 _SECONDARY_POINTS = 1
 _CONCEPT_POINTS = 3
 _CACHE_LIMIT = 20_000
+_SLOT_LIMIT = 20_000
 
 
 def names_of(names: Names) -> dict[str, str]:
@@ -60,19 +61,16 @@ def _cached(prep: Prepared, key: tuple[object, ...], build: Callable[[], tuple[A
     return value
 
 
-def cities_by_cluster(
-    prep: Prepared,
-    key: tuple[str, tuple[str, ...], tuple[tuple[str, str], ...], str],
-) -> list[tuple[dict[str, Any], ...] | None]:
-    """Per cluster, the city rows already worked out for ``key`` (None: not yet); see
-    :func:`cities`. One lookup per intake (one hash of ``key``), not one per cluster: a
-    batch of 10,000 intakes asks this 90,000 times."""
-    rows = prep.explain_cache.get(("cities-by-key", key))
-    if rows is None:
-        if len(prep.explain_cache) >= _CACHE_LIMIT:
-            prep.explain_cache.clear()
-        rows = prep.explain_cache[("cities-by-key", key)] = [None] * len(prep.cluster_codes)
-    return rows  # type: ignore[return-value]
+def per_cluster_slots(prep: Prepared, key: tuple[object, ...]) -> list[Any]:
+    """A list with one slot per cluster (None until filled) for an intake-level ``key``:
+    one lookup per intake (one hash of ``key``) instead of one per cluster. Batches of
+    10,000 varied intakes make as many keys, so these live in their own bounded cache."""
+    slots = prep.slot_cache.get(key)
+    if slots is None:
+        if len(prep.slot_cache) >= _SLOT_LIMIT:
+            prep.slot_cache.clear()
+        slots = prep.slot_cache[key] = [None] * len(prep.cluster_codes)
+    return slots
 
 
 def city_rows_copy(rows: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
@@ -211,23 +209,18 @@ def top_needs(needs: Mapping[str, float]) -> tuple[tuple[str, int], ...]:
     return tuple(chosen.items())
 
 
-def caveats_by_cluster(prep: Prepared, top: tuple[tuple[str, int], ...], language: str
-                       ) -> tuple[tuple[str, ...], ...]:
-    """Per cluster, :func:`caveats` as a tuple: one cache lookup per intake, not per
-    cluster (the answer depends on the top needs and the language only)."""
-
-    def build() -> tuple[tuple[str, ...], ...]:
-        return tuple(tuple(_caveats(prep, c, top, language))
-                     for c in range(len(prep.cluster_codes)))
-
-    return _cached(prep, ("caveats-by-top", top, language), build)
-
-
 def caveats(prep: Prepared, cluster: int, top: tuple[tuple[str, int], ...], language: str
             ) -> list[str]:
     """Weak factors among ``top`` (most important first, then weakest), then the cluster's
     structural challenges that concern one of ``top`` or every company."""
-    return list(caveats_by_cluster(prep, top, language)[cluster])
+    return list(caveat_texts(prep, cluster, top, language))
+
+
+def caveat_texts(prep: Prepared, cluster: int, top: tuple[tuple[str, int], ...],
+                 language: str) -> tuple[str, ...]:
+    """:func:`caveats` as a shared tuple (callers copy it)."""
+    return _cached(prep, ("caveats", cluster, top, language),
+                   lambda: tuple(_caveats(prep, cluster, top, language)))
 
 
 def _caveats(prep: Prepared, cluster: int, top: tuple[tuple[str, int], ...], language: str

@@ -55,6 +55,11 @@ class Prepared:
     explain_cache: dict[tuple[object, ...], tuple[object, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # Per-intake shortcuts into explain_cache (one list of per-cluster answers per intake
+    # key), kept apart so that many distinct intakes never evict the explanations above.
+    slot_cache: dict[tuple[object, ...], list[object]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def _build(snapshot: Snapshot) -> Prepared:

@@ -168,8 +168,8 @@ def _result(
     secondary_row = numbers["secondary"][row]
     bonus_row = numbers["bonus"][row]
     city_key = (intake.sector, intake.secondary_sectors, tuple(found.items()), language)
-    city_rows = explain.cities_by_cluster(prep, city_key)
-    caveat_rows = explain.caveats_by_cluster(prep, top, language)
+    city_rows = explain.per_cluster_slots(prep, ("cities", city_key))
+    caveat_rows = explain.per_cluster_slots(prep, ("caveats", top, language))
     found_keys = found.keys()
     cluster_codes = prep.cluster_codes
     score_values = prep.score_values
@@ -189,6 +189,9 @@ def _result(
         rows = city_rows[c]
         if rows is None:
             rows = city_rows[c] = explain.city_rows(prep, c, city_key)
+        caveat_list = caveat_rows[c]
+        if caveat_list is None:
+            caveat_list = caveat_rows[c] = explain.caveat_texts(prep, c, top, language)
         ranking.append({
             "rank": position + 1,
             "cluster": cluster_codes[c],
@@ -206,7 +209,7 @@ def _result(
             },
             "contributions": contributions,
             "cities": explain.city_rows_copy(rows),
-            "caveats": list(caveat_rows[c]),
+            "caveats": list(caveat_list),
         })
 
     excluded = []
