@@ -165,6 +165,26 @@ def _city_name(city: Mapping[str, Any], language: str, snapshot: Snapshot | None
     return city.get("name") or slug
 
 
+def _excluded_reason(entry: Mapping[str, Any], result_language: Any, language: str,
+                     intake: Mapping[str, Any], factor_names: Mapping[str, str]) -> str:
+    """Why a cluster was not ranked, in the brief's language. The stored reason is in the
+    assessment's language; a brief in the other one says it again from the stored intake
+    (the cluster's own scores then are not repeated: the stored result has them only in
+    the sentence)."""
+    stored = str(entry.get("reason") or "")
+    if result_language == language or not entry.get("code"):
+        return stored
+    if entry.get("code") == "excluded":
+        return gettext("Excluded at the company's request.")
+    minimums = intake.get("minimums") or {}
+    if not isinstance(minimums, Mapping) or not minimums:
+        return stored
+    parts = ", ".join(
+        f"{factor_names.get(str(code), str(code))} ≥ {value}" for code, value in minimums.items()
+    )
+    return gettext("Below a minimum the company set (%(minimums)s).") % {"minimums": parts}
+
+
 def _cluster_name(code: str, stored: str, language: str, snapshot: Snapshot | None) -> str:
     if snapshot is not None:
         try:
@@ -450,7 +470,7 @@ def build_context(
     )
     excluded = [
         {"name": _cluster_name(e.get("cluster", ""), e.get("name", ""), language, snapshot),
-         "reason": e.get("reason", "")}
+         "reason": _excluded_reason(e, result.get("language"), language, intake, factor_names)}
         for e in result.get("excluded") or []
     ]
     top_city = top["cities"][0] if top and top["cities"] else None

@@ -47,3 +47,26 @@ def test_a_reason_without_a_source_is_kept_whole() -> None:
     city = {"slug": "x", "source": "", "specialty": None,
             "detail": "a core city of the cluster — no specialty recorded yet"}
     assert city_detail(city, "en", SNAPSHOT) == city["detail"]
+
+
+KOREAN_RESULT_EXCLUDED = {"cluster": "west", "code": "below_minimum",
+                          "reason": "비용 점수 40점으로, 요구한 최소 50점보다 낮습니다."}
+
+
+def test_an_exclusion_reason_in_the_briefs_own_language_is_kept() -> None:
+    from advisor.briefs.content import _excluded_reason
+
+    reason = _excluded_reason(KOREAN_RESULT_EXCLUDED, "ko", "ko", {}, {})
+    assert reason == KOREAN_RESULT_EXCLUDED["reason"]
+
+
+def test_an_english_brief_of_a_korean_assessment_says_why_in_english() -> None:
+    from advisor.briefs.content import _excluded_reason
+
+    intake = {"minimums": {"cost": 50}}
+    with translation.override("en"):
+        below = _excluded_reason(KOREAN_RESULT_EXCLUDED, "ko", "en", intake, {"cost": "Cost"})
+        asked = _excluded_reason({"code": "excluded", "reason": "회사 요청에 따라 제외했습니다."},
+                                 "ko", "en", intake, {"cost": "Cost"})
+    assert below == "Below a minimum the company set (Cost ≥ 50)."
+    assert asked == "Excluded at the company's request."
