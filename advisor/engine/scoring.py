@@ -297,6 +297,8 @@ def _is_whole(values: np.ndarray) -> bool:
 # hundred KB stay in cache and are reused by the allocator, where planes for all 10,000
 # intakes at once (3 MB each) cost more in fresh pages than in arithmetic.
 _CHUNK = 2048
+_INT16_MAX = int(np.iinfo(np.int16).max)
+_INT32_MAX = int(np.iinfo(np.int32).max)
 
 
 def _contribution_tenths_whole(
@@ -322,7 +324,7 @@ def _contribution_tenths_whole(
     target = tenths(needs_fit).T  # (C, n)
     shift = max(1, (nf - 1).bit_length())
     tie = np.arange(nf - 1, -1, -1, dtype=np.int32)[:, None, None]
-    small = (int(den.max(initial=1)) << shift) < np.iinfo(np.int16).max
+    small = (int(den.max(initial=1)) << shift) < _INT16_MAX
     points = np.empty((nf, nc, n), dtype=np.int32)
     for start in range(0, n, _CHUNK):
         part = slice(start, min(n, start + _CHUNK))
@@ -342,7 +344,7 @@ def _contribution_tenths_whole(
             keys = keys.astype(np.int16)
         ascending = sort_planes(list(keys))
         # The missing-th largest key is the threshold; none missing -> above every key.
-        ascending.append(np.full_like(ascending[0], np.iinfo(keys.dtype).max))
+        ascending.append(np.full_like(ascending[0], _INT16_MAX if small else _INT32_MAX))
         threshold = np.take_along_axis(np.stack(ascending), (nf - missing)[None], axis=0)
         np.add(floors, keys >= threshold, out=points[:, :, part])
     return points.transpose(2, 1, 0), points.sum(axis=0, dtype=np.int64).T
@@ -365,11 +367,10 @@ def contribution_order(points: np.ndarray, listed: np.ndarray) -> np.ndarray:
         keys <<= shift
         keys += tie
         keys = np.where(listed_t[:, :, part], keys, -1)
-        if int(keys.max(initial=0)) < np.iinfo(np.int32).max:
+        if int(keys.max(initial=0)) < _INT32_MAX:
             keys = keys.astype(np.int32)
-        descending = sort_planes(list(keys))[::-1]
-        for rank, plane in enumerate(descending):
-            order[rank, :, part] = np.where(plane >= 0, nf - 1 - (plane & mask), -1)
+        descending = np.stack(sort_planes(list(keys))[::-1])
+        order[:, :, part] = np.where(descending >= 0, nf - 1 - (descending & mask), -1)
     return order.transpose(2, 1, 0)
 
 
@@ -388,6 +389,11 @@ def _contribution_tenths_float(
     np.put_along_axis(position, order, np.arange(exact.shape[2])[None, None, :], axis=2)
     points = floors.astype(np.int64) + (position < missing[:, :, None])
     return points, points.sum(axis=2)
+
+
+# Below this many positions per plane a plain sort along the planes is faster than the
+# network's few dozen whole-array operations (each has a fixed cost of a microsecond or so).
+_NETWORK_FROM = 2048
 
 
 @functools.cache
@@ -412,6 +418,9 @@ def sort_planes(planes: list[np.ndarray]) -> list[np.ndarray]:
     <= ... at every position. A few dozen whole-array min/max operations instead of one
     small sort per position."""
     planes = list(planes)
+    if planes and planes[0].size < _NETWORK_FROM:
+        # Few positions (a single intake, say): one sort call beats dozens of tiny ones.
+        return list(np.sort(np.stack(planes), axis=0))
     for i, j in sorting_network(len(planes)):
         low = np.minimum(planes[i], planes[j])
         planes[j] = np.maximum(planes[i], planes[j])
