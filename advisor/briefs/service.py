@@ -16,7 +16,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -199,10 +199,19 @@ def open_cached_or_render(assessment: Assessment | StoredBriefRef, language: str
     name = getattr(assessment, f"brief_{language}", None)
     if name:
         try:
-            return default_storage.open(name, "rb")
+            return _open_stored(name)
         except FileNotFoundError:
             pass  # the row outlived its file: brief_file() renders it again
     return open_brief(Assessment.objects.get(pk=assessment.pk), language)
+
+
+def _open_stored(name: str) -> IO[bytes]:
+    # On the local file system, open the file itself: the storage's File wrapper adds
+    # nothing a download needs (the name comes from our own BriefFile row, and path()
+    # still refuses anything outside the storage's folder). Other storages (S3) as usual.
+    if isinstance(default_storage, FileSystemStorage):
+        return open(default_storage.path(name), "rb")  # the response closes it
+    return default_storage.open(name, "rb")
 
 
 @functools.lru_cache(maxsize=1024)
