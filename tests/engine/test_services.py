@@ -74,3 +74,27 @@ def test_the_shipped_knowledge_base_is_used_by_default(snapshot):
     assert assessment.dataset_version == snapshot.version
     assert ranking_for(intake) == assessment.result
     assert Assessment.objects.count() == 1  # ranking_for saved nothing
+
+
+
+def test_stored_rankings_read_back_exactly_as_ranked(db, code_kb):
+    # Rankings are written with orjson (advisor/fields.py): the database must give back the
+    # very same values (Korean text, floats, nulls, nested lists), not a near copy.
+    intakes = [parse_intake(factory.intake_data(company_name=f"회사 {k}", keywords="드론"),
+                            code_kb) for k in range(3)]
+    created = assessments_create_many(intakes=intakes, origin="import", snapshot=code_kb)
+    for assessment, intake in zip(created, intakes, strict=True):
+        stored = Assessment.objects.get(pk=assessment.pk)
+        assert stored.result == rank(intake, code_kb)
+        assert stored.intake == intake.to_dict()
+
+
+def test_the_fast_json_field_stores_what_the_standard_one_would(db, code_kb):
+    intake = parse_intake(factory.intake_data(), code_kb)
+    assessment = assessment_create(intake=intake, origin="staff", snapshot=code_kb)
+    odd = {"text": "장강삼각주 长三角 \u2060 \"quoted\" <b>", "float": 0.1 + 0.2, "none": None,
+           "nested": [[1, 2.5, {"k": True}]], "empty": {}, "big": 2**53 + 1}
+    Assessment.objects.filter(pk=assessment.pk).update(result=odd)
+    assessment.result = odd
+    assessment.save(update_fields=["result"])
+    assert Assessment.objects.get(pk=assessment.pk).result == odd
