@@ -342,10 +342,11 @@ def _contribution_tenths_whole(
         missing = np.clip(missing, 0, nf)  # in [0, F] by construction; clipped for safety
         if small:
             keys = keys.astype(np.int16)
-        ascending = sort_planes(list(keys))
+        ascending = sort_first_axis(keys)
         # The missing-th largest key is the threshold; none missing -> above every key.
-        ascending.append(np.full_like(ascending[0], _INT16_MAX if small else _INT32_MAX))
-        threshold = np.take_along_axis(np.stack(ascending), (nf - missing)[None], axis=0)
+        at = np.minimum(nf - missing, nf - 1)[None]
+        threshold = np.take_along_axis(ascending, at, axis=0)
+        threshold[missing[None] == 0] = _INT16_MAX if small else _INT32_MAX
         np.add(floors, keys >= threshold, out=points[:, :, part])
     return points.transpose(2, 1, 0), points.sum(axis=0, dtype=np.int64).T
 
@@ -369,7 +370,7 @@ def contribution_order(points: np.ndarray, listed: np.ndarray) -> np.ndarray:
         keys = np.where(listed_t[:, :, part], keys, -1)
         if int(keys.max(initial=0)) < _INT32_MAX:
             keys = keys.astype(np.int32)
-        descending = np.stack(sort_planes(list(keys))[::-1])
+        descending = sort_first_axis(keys)[::-1]
         order[:, :, part] = np.where(descending >= 0, nf - 1 - (descending & mask), -1)
     return order.transpose(2, 1, 0)
 
@@ -411,6 +412,15 @@ def sorting_network(size: int) -> tuple[tuple[int, int], ...]:
             k //= 2
         p *= 2
     return tuple(pairs)
+
+
+def sort_first_axis(values: np.ndarray) -> np.ndarray:
+    """``np.sort(values, axis=0)``: for many positions by the sorting network over the
+    planes ``values[0], values[1], ...`` (see :func:`sort_planes`), for few by np.sort."""
+    if values.shape[0] == 0 or values[0].size < _NETWORK_FROM:
+        # Few positions (a single intake, say): one sort call beats dozens of tiny ones.
+        return np.sort(values, axis=0)
+    return np.stack(sort_planes(list(values)))
 
 
 def sort_planes(planes: list[np.ndarray]) -> list[np.ndarray]:
