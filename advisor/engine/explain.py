@@ -78,26 +78,17 @@ def city_rows_copy(rows: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
     return [{**row, "matched_keywords": list(row["matched_keywords"])} for row in rows]
 
 
-def cities(
-    prep: Prepared,
-    cluster: int,
-    key: tuple[str, tuple[str, ...], tuple[tuple[str, str], ...], str],
-    found: Mapping[str, str],
-) -> list[dict[str, Any]]:
-    """The cluster's cities that best fit the sector and keywords (core cities otherwise).
-
-    ``key`` is (sector, secondary sectors, found concepts as items, language): everything
-    the answer depends on besides the cluster.
-    """
-    return city_rows_copy(city_rows(prep, cluster, key))
-
-
 def city_rows(
     prep: Prepared,
     cluster: int,
     key: tuple[str, tuple[str, ...], tuple[tuple[str, str], ...], str],
 ) -> tuple[dict[str, Any], ...]:
-    """The shared (cached) rows behind :func:`cities`; callers copy them."""
+    """The cluster's cities that best fit the sector and keywords (core cities otherwise),
+    shared and cached: callers copy them (:func:`city_rows_copy`).
+
+    ``key`` is (sector, secondary sectors, found concepts as items, language): everything
+    the answer depends on besides the cluster.
+    """
     sector, secondary, items, language = key
     # Cache on what this cluster's specialties can react to, not on the whole intake: a
     # sector, secondary sector or keyword concept that none of them mentions changes nothing
@@ -209,16 +200,11 @@ def top_needs(needs: Mapping[str, float]) -> tuple[tuple[str, int], ...]:
     return tuple(chosen.items())
 
 
-def caveats(prep: Prepared, cluster: int, top: tuple[tuple[str, int], ...], language: str
-            ) -> list[str]:
-    """Weak factors among ``top`` (most important first, then weakest), then the cluster's
-    structural challenges that concern one of ``top`` or every company."""
-    return list(caveat_texts(prep, cluster, top, language))
-
-
 def caveat_texts(prep: Prepared, cluster: int, top: tuple[tuple[str, int], ...],
                  language: str) -> tuple[str, ...]:
-    """:func:`caveats` as a shared tuple (callers copy it)."""
+    """Weak factors among ``top`` (most important first, then weakest), then the cluster's
+    structural challenges that concern one of ``top`` or every company; a shared, cached
+    tuple (callers copy it)."""
     return _cached(prep, ("caveats", cluster, top, language),
                    lambda: tuple(_caveats(prep, cluster, top, language)))
 

@@ -428,9 +428,6 @@ def sort_planes(planes: list[np.ndarray]) -> list[np.ndarray]:
     <= ... at every position. A few dozen whole-array min/max operations instead of one
     small sort per position."""
     planes = list(planes)
-    if planes and planes[0].size < _NETWORK_FROM:
-        # Few positions (a single intake, say): one sort call beats dozens of tiny ones.
-        return list(np.sort(np.stack(planes), axis=0))
     for i, j in sorting_network(len(planes)):
         low = np.minimum(planes[i], planes[j])
         planes[j] = np.maximum(planes[i], planes[j])

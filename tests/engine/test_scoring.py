@@ -217,7 +217,7 @@ def test_equal_remainders_give_the_missing_tenth_to_the_earlier_factor():
 def test_the_sorting_network_sorts_every_zero_one_input(size):
     # The 0-1 principle: a comparator network that sorts every 0/1 input sorts everything.
     inputs = np.array(list(itertools.product([0, 1], repeat=size)), dtype=np.int8).T
-    # Repeated past the size where sort_planes switches from np.sort to the network.
+    # Many positions, as the engine passes to the network (sort_first_axis uses np.sort below).
     inputs = np.tile(inputs, (1, -(-4096 // inputs.shape[1])))
     ascending = np.stack(sort_planes(list(inputs)))
     assert (np.diff(ascending.astype(int), axis=0) >= 0).all()
