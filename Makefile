@@ -11,7 +11,7 @@ APT_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fontconfig libpango-1.0-0 lib
 	poppler-utils gettext chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup system-packages venv migrate kb staff serve worker lint messages \
+.PHONY: run test setup system-packages venv fonts migrate kb staff serve worker lint messages \
 	test-sqlite test-postgres test-e2e bench clean
 
 run: setup ## Set up, then serve on http://127.0.0.1:8000 (SQLite)
@@ -27,7 +27,7 @@ test: setup ## Set up, then ruff and the whole suite
 	$(PY) manage.py makemigrations --check --dry-run
 	bash .ci/suite
 
-setup: system-packages venv migrate kb
+setup: system-packages venv fonts migrate kb
 
 system-packages:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -45,6 +45,9 @@ $(STAMP): pyproject.toml
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e ".[dev]"
 	touch $(STAMP)
+
+fonts: venv ## Cut the PDF brief's fonts from Noto Sans CJK KR (once; ~20 s)
+	$(PY) manage.py build_brief_fonts
 
 migrate: venv
 	@mkdir -p var

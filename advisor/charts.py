@@ -8,7 +8,7 @@ Every piece of text goes through :func:`_text` (XML-escaped, control characters 
 company-controlled strings such as keywords or names must never become markup, and a stray
 control character would make the whole SVG invalid XML. Numbers are formatted by us.
 Fonts come from CSS family names only (fontconfig on the server, the browser on the page);
-nothing is downloaded.
+nothing is downloaded. The brief passes its own family list (``font_family``).
 """
 
 from __future__ import annotations
@@ -100,13 +100,13 @@ def cluster_label(entry: Mapping[str, Any], language: str) -> tuple[str, str]:
 
 
 def _svg_open(*, width: float, height: float, chart_id: str, title: str, desc: str,
-              css_class: str) -> list[str]:
+              css_class: str, font_family: str = FONT_FAMILY) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class={_attr(css_class)} '
         f'width="{_num(width)}" height="{_num(height)}" '
         f'viewBox="0 0 {_num(width)} {_num(height)}" '
         f"aria-labelledby={_attr(f'{chart_id}-title {chart_id}-desc')} "
-        f"aria-label={_attr(title)} font-family={_attr(FONT_FAMILY)} "
+        f"aria-label={_attr(title)} font-family={_attr(font_family)} "
         f'font-size="11" fill="{COLOR_TEXT}">',
         f"<title id={_attr(chart_id + '-title')}>{_text(title)}</title>",
         f"<desc id={_attr(chart_id + '-desc')}>{_text(desc)}</desc>",
@@ -134,6 +134,7 @@ def ranking_bar_chart(
     language: str,
     width: int = 640,
     chart_id: str = "ranking-chart",
+    font_family: str = FONT_FAMILY,
 ) -> str:
     """Horizontal bars of every ranked cluster's score, with sector fit and needs fit below.
 
@@ -173,7 +174,7 @@ def ranking_bar_chart(
 
     parts = _svg_open(
         width=width, height=height, chart_id=chart_id, title=title, desc=summary,
-        css_class="chart chart-ranking",
+        css_class="chart chart-ranking", font_family=font_family,
     )
     parts += _legend(legend_items, x=left, y=14)
     # Gridlines every 20 points, behind the bars, with the scale written at the bottom.
@@ -240,6 +241,7 @@ def contributions_chart(
     language: str,
     width: int = 640,
     chart_id: str = "contributions-chart",
+    font_family: str = FONT_FAMILY,
 ) -> str:
     """One bar per factor: the points it adds to the cluster's needs fit, largest first.
 
@@ -276,7 +278,7 @@ def contributions_chart(
 
     parts = _svg_open(
         width=width, height=height, chart_id=chart_id, title=title, desc=desc,
-        css_class="chart chart-contributions",
+        css_class="chart chart-contributions", font_family=font_family,
     )
     for index, item in enumerate(contributions):
         y = top + row_h * index
@@ -318,6 +320,7 @@ def factor_profile_chart(
     language: str,
     width: int = 640,
     chart_id: str = "profile-chart",
+    font_family: str = FONT_FAMILY,
 ) -> str:
     """Side-by-side clusters on each factor the company weighs (a dot plot, not a radar).
 
@@ -357,7 +360,7 @@ def factor_profile_chart(
     height = top + row_h * len(factors) + 20
     parts = _svg_open(
         width=width, height=height, chart_id=chart_id, title=title, desc=desc,
-        css_class="chart chart-profile",
+        css_class="chart chart-profile", font_family=font_family,
     )
     parts += _legend(
         [(palette[i % len(palette)], labels[i]) for i in range(len(entries))], x=left, y=14

@@ -170,6 +170,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "advisor" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# The PDF brief's font files, cut from Noto Sans CJK KR by `manage.py build_brief_fonts`
+# (advisor/briefs/fonts.py). Machine-local, like the database.
+BRIEF_FONT_DIR = Path(env_str("BRIEF_FONT_DIR", str(VAR_DIR / "brief-fonts")))
 # Development serves static files straight from the apps; production from collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG

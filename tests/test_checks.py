@@ -32,3 +32,19 @@ def test_this_machine_has_what_the_brief_needs() -> None:
     # make run / make test install both; if this fails, set-up is broken, not the app.
     assert checks.harfbuzz_subset_available()
     assert checks.cjk_font_available()
+
+
+def test_it_asks_for_the_brief_fonts_to_be_built_when_they_are_missing_or_stale() -> None:
+    assert checks.brief_font_problems(lambda: "built") == []
+    missing = checks.brief_font_problems(lambda: "missing")
+    assert [p.id for p in missing] == ["advisor.W003"]
+    assert "are not built" in missing[0].msg and "build_brief_fonts" in missing[0].hint
+    stale = checks.brief_font_problems(lambda: "stale")
+    assert "another font" in stale[0].msg
+
+
+def test_this_machine_has_the_brief_fonts_built() -> None:
+    # make setup builds them (manage.py build_brief_fonts); if this fails, set-up is broken.
+    from advisor.briefs import fonts
+
+    assert fonts.status() == "built"

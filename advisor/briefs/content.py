@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from advisor.briefs.fonts import css_family
 from advisor.charts import cluster_label, contributions_chart, ranking_bar_chart
 from clusters import models as kb
 from clusters.snapshot import Snapshot, SourceRef
@@ -509,11 +510,12 @@ def build_context(
         # WeasyPrint as the images charts/<name>.svg; the template only names them.
         "charts": {
             "ranking": ranking_bar_chart(
-                ranking, language=language, width=CHART_WIDTH, chart_id="brief-ranking"
+                ranking, language=language, width=CHART_WIDTH, chart_id="brief-ranking",
+                font_family=css_family(),
             ) if ranking else "",
             "contributions": contributions_chart(
                 ranking[0], factor_names, language=language, width=CHART_WIDTH,
-                chart_id="brief-contributions",
+                chart_id="brief-contributions", font_family=css_family(),
             ) if top else "",
         },
         "in_depth": in_depth,

@@ -7,7 +7,8 @@ smuggled into company-controlled text) read local files into the PDF or reach in
 addresses such as a cloud metadata service. So the brief uses :class:`BriefURLFetcher`:
 
 * only ``file://`` URLs whose real path (``..`` and symlinks resolved) lies inside
-  :data:`ASSET_DIR` and has a known asset suffix;
+  :data:`ASSET_DIR` and has a known asset suffix, or is an ``.otf`` file in the brief's
+  built font directory (``settings.BRIEF_FONT_DIR``, see ``fonts.py``);
 * decided on the URL string alone: a refused URL never opens a connection or a file;
 * nothing else (``http``, ``https``, ``data``, ``ftp``, other hosts, query strings), no
   redirects (there are no network handlers to redirect).
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 ASSET_DIR: Path = Path(settings.BASE_DIR) / "templates" / "brief" / "assets"
 ALLOWED_SUFFIXES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
+FONT_SUFFIXES = {".otf": "font/otf"}  # in settings.BRIEF_FONT_DIR only
 
 
 class AssetRefused(ValueError):
@@ -62,9 +64,13 @@ def resolve(url: str, root: Path | None = None) -> Path:
         raise AssetRefused(f"not an absolute path: {url!r}")
     # resolve() follows symlinks and "..", so the containment test sees the real file.
     path = Path(raw_path).resolve()
-    if not path.is_relative_to(root):
+    if path.is_relative_to(root):
+        suffixes = ALLOWED_SUFFIXES
+    elif path.is_relative_to(Path(settings.BRIEF_FONT_DIR).resolve()):
+        suffixes = FONT_SUFFIXES
+    else:
         raise AssetRefused(f"outside the brief's assets: {url!r}")
-    if path.suffix.lower() not in ALLOWED_SUFFIXES:
+    if path.suffix.lower() not in suffixes:
         raise AssetRefused(f"not an asset type the brief uses: {url!r}")
     if not path.is_file():
         raise AssetRefused(f"no such asset: {url!r}")
@@ -102,7 +108,8 @@ class BriefURLFetcher(URLFetcher):
             logger.warning("brief: refused to fetch %r", url[:200])
             raise
         self.served.append(url)
-        content_type = ALLOWED_SUFFIXES.get(path.suffix.lower()) or (
+        suffix = path.suffix.lower()
+        content_type = ALLOWED_SUFFIXES.get(suffix) or FONT_SUFFIXES.get(suffix) or (
             mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         )
         headers_out = {"Content-Type": content_type}

@@ -30,13 +30,14 @@ from django.utils import translation
 
 from advisor.briefs.content import build_context
 from advisor.briefs.fetcher import BriefURLFetcher, base_url
+from advisor.briefs.fonts import font_face_css
 from advisor.gcpause import gc_paused
 from clusters.snapshot import Snapshot, get_snapshot
 
 logger = logging.getLogger(__name__)
 
 # Bump when the template or CSS changes what a brief looks like: cached PDFs are keyed by it.
-BRIEF_TEMPLATE_VERSION = "2026.11-4"
+BRIEF_TEMPLATE_VERSION = "2026.11-5"
 LANGUAGES = ("ko", "en")
 TEMPLATE_NAME = "brief/brief.html"
 STYLESHEET = "brief.css"  # in ASSET_DIR, applied by render_brief_pdf (no <link> in the template)
@@ -132,23 +133,43 @@ class ChartFetcher(BriefURLFetcher):
 _local = threading.local()
 
 
-def _weasy_state() -> tuple[Any, Any]:
-    """(parsed brief stylesheet, font configuration) of this thread, made on first use.
+def _weasy_state() -> tuple[tuple[Any, ...], Any]:
+    """(stylesheets of the brief, font configuration) of this thread, made on first use.
 
     Per thread because Pango font maps are not thread-safe. Both only grow to what the
-    brief uses: one stylesheet, and the fonts of its few sizes and weights. The stylesheet
-    is fetched through the restricted fetcher like any other resource of the brief.
+    brief uses: the ``@font-face`` rules of its built faces (:mod:`advisor.briefs.fonts`;
+    none when they are not built), its stylesheet, and the fonts of its few sizes and
+    weights. Everything is fetched through the restricted fetcher like any other resource
+    of the brief.
     """
     state = getattr(_local, "state", None)
     if state is None:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        stylesheet = CSS(
-            url=base_url() + STYLESHEET, url_fetcher=BriefURLFetcher(), base_url=base_url()
-        )
-        state = _local.state = (stylesheet, FontConfiguration())
+        font_config = FontConfiguration()
+        stylesheets = [
+            CSS(url=base_url() + STYLESHEET, url_fetcher=BriefURLFetcher(), base_url=base_url())
+        ]
+        faces = font_face_css()
+        if faces:
+            # After brief.css, whose font-family it overrides. Parsing the rules with the
+            # font configuration registers the faces with it.
+            stylesheets.append(CSS(
+                string=faces, base_url=base_url(), url_fetcher=BriefURLFetcher(),
+                font_config=font_config,
+            ))
+        state = _local.state = (tuple(stylesheets), font_config)
     return state
+
+
+def reset_weasy_state() -> None:
+    """Forget this thread's stylesheets and fonts, and look for the brief's built faces
+    again (tests; a process that was running when they were built keeps the old ones)."""
+    from advisor.briefs import fonts
+
+    fonts.built_faces.cache_clear()
+    _local.__dict__.pop("state", None)
 
 
 # Rules of WeasyPrint's user-agent stylesheet that select a pseudo-element of *every*
@@ -234,7 +255,7 @@ def render_brief_pdf(
 ) -> bytes:
     """The PDF brief of ``assessment`` (saved or not) with ``decision`` as its note."""
     html, charts = render_parts(assessment, language, decision=decision, snapshot=snapshot)
-    stylesheet, font_config = _weasy_state()
+    stylesheets, font_config = _weasy_state()
     return html_to_pdf(
-        html, fetcher=ChartFetcher(charts), stylesheets=(stylesheet,), font_config=font_config
+        html, fetcher=ChartFetcher(charts), stylesheets=stylesheets, font_config=font_config
     )

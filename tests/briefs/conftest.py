@@ -58,10 +58,14 @@ def rendered(django_db_setup: None, django_db_blocker: Any,
 
     Also collects WeasyPrint's warnings (missing glyphs, refused or failed resources).
     """
-    from advisor.briefs.render import render_brief_pdf
+    from advisor.briefs import fonts
+    from advisor.briefs.render import render_brief_pdf, reset_weasy_state
     from advisor.models import DecisionNote
     from clusters.snapshot import clear_cache
 
+    # The brief's own faces, as make setup builds them (a no-op when they are up to date).
+    assert fonts.build() in ("built", "up to date")
+    reset_weasy_state()
     out_dir = tmp_path_factory.mktemp("briefs")
     collector = _WarningCollector()
     weasy_logger = logging.getLogger("weasyprint")
