@@ -191,3 +191,26 @@ def test_a_render_leaves_the_collector_on_and_its_cyclic_garbage_collected() -> 
     # A page box is held in a reference cycle (its children point back at it), so only the
     # collector frees it: the sweep after the render did.
     assert documents and documents[0]() is None
+
+
+def test_a_character_outside_the_brief_faces_comes_from_noto(tmp_path: Path) -> None:
+    # A Chinese name an editor might add in the admin, outside GB 2312 and the shipped KB.
+    from advisor.briefs import fonts
+    from advisor.briefs.render import _weasy_state, reset_weasy_state
+
+    rare = "龘"
+    assert fonts.build() in ("built", "up to date")
+    assert ord(rare) not in set(fonts.charset())
+    reset_weasy_state()
+    stylesheets, font_config = _weasy_state()
+    path = tmp_path / "rare.pdf"
+    path.write_bytes(html_to_pdf(
+        f"<p>{keepwords('허페이 ' + rare + ' Hefei')}</p>",
+        stylesheets=stylesheets, font_config=font_config,
+    ))
+    assert flat(pdftotext(path)) == flat(f"허페이 {rare} Hefei")
+    fonts_out = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Advisor-Brief-Sans" in fonts_out  # the rest of the line
+    assert "Noto-Sans-CJK-KR" in fonts_out  # the one character, from the full font
