@@ -25,6 +25,10 @@ def gc_paused(*, sweep_young: bool = False) -> Iterator[None]:
     (Django, the knowledge base, WeasyPrint's own caches) is never walked. Without the
     pause the render's allocations set off full collections that walk all of that heap
     again and again, a fifth of a brief's CPU time (bench/brief.py).
+
+    The collector is one per process: with threads (``GUNICORN_THREADS``), a pause in one
+    thread also covers the others until the pause that turned it off ends. However the
+    pauses of several threads overlap, the collector is on again once all of them ended.
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -50,3 +50,28 @@ def test_a_plain_pause_keeps_what_was_made_inside_out_of_the_young_generation() 
     # Handed to the oldest generation, so the next young collection does not walk them.
     assert not any(any(obj is node for node in keep) for obj in gc.get_objects(0))
     del keep
+
+
+def test_overlapping_pauses_in_two_threads_leave_the_collector_on() -> None:
+    import threading
+
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+
+    def first() -> None:
+        with gc_paused(sweep_young=True):
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(5)
+        with gc_paused(sweep_young=True):
+            second_in.set()
+            first_out.wait(5)  # the first pause ends while this one is still open
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert first_out.is_set() and gc.isenabled()
