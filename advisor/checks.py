@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import shutil
-import subprocess
 from collections.abc import Callable
 
 from django.core.checks import Tags, Warning, register
@@ -31,19 +29,9 @@ def harfbuzz_subset_available() -> bool:
 
 def fonts_for(language: str) -> list[str]:
     """Font families fontconfig offers for a language code (``ko``, ``zh-cn``)."""
-    fc_list = shutil.which("fc-list")
-    if not fc_list:
-        return []
-    try:
-        out = subprocess.run(  # noqa: S603 (fixed arguments, no user input)
-            [fc_list, f":lang={language}", "family"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return []
+    from advisor.briefs.fonts import fc_list
+
+    out = fc_list(f":lang={language}", "family")
     return sorted({line.split(",")[0].strip() for line in out.splitlines() if line.strip()})
 
 

@@ -120,21 +120,26 @@ class SourceFace:
                 "mtime_ns": stat.st_mtime_ns}
 
 
+def fc_list(*args: str) -> str:
+    """fc-list's output for ``args`` (fixed arguments, never user input); "" when fontconfig
+    is missing or fails."""
+    executable = shutil.which("fc-list")
+    if not executable:
+        return ""
+    try:
+        return subprocess.run(  # noqa: S603 (fixed arguments, no user input)
+            [executable, *args], capture_output=True, text=True, timeout=10, check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
 def find_source(weight: int) -> SourceFace | None:
     """The installed Noto Sans CJK KR face of ``weight``, via fontconfig (any distribution's
     paths), or None."""
-    fc_list = shutil.which("fc-list")
-    if not fc_list:
-        return None
     style = WEIGHTS[weight]
-    try:
-        out = subprocess.run(  # noqa: S603 (fixed arguments, no user input)
-            [fc_list, "--format", "%{file}|%{index}|%{family}|%{style}\n",
-             f"{SOURCE_FAMILY}:style={style}"],
-            capture_output=True, text=True, timeout=10, check=False,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
+    out = fc_list("--format", "%{file}|%{index}|%{family}|%{style}\n",
+                  f"{SOURCE_FAMILY}:style={style}")
     for line in sorted(out.splitlines()):
         file, index, families, styles = [*line.split("|"), "", "", ""][:4]
         # fc-list matches loosely; insist on the exact family and style.
