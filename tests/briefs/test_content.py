@@ -70,3 +70,13 @@ def test_an_english_brief_of_a_korean_assessment_says_why_in_english() -> None:
                                  "ko", "en", intake, {"cost": "Cost"})
     assert below == "Below a minimum the company set (Cost ≥ 50)."
     assert asked == "Excluded at the company's request."
+
+
+def test_a_korean_reason_needs_no_particle_after_the_keyword() -> None:
+    # "음성인식" ends in a consonant, "speech recognition" in none: the sentence must read
+    # right after either, so it puts no 와/과 after the keyword.
+    for keyword in ("음성인식", "speech recognition"):
+        city = {**ENGINE_CITY, "matched_keywords": [keyword]}
+        with translation.override("ko"):
+            detail = city_detail(city, "ko", SNAPSHOT)
+        assert detail == f"AI 음성의 도시(키워드 “{keyword}” 일치)"
