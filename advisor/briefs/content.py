@@ -27,6 +27,7 @@ from django.utils.translation import gettext, ngettext
 
 from advisor.briefs.fonts import css_family
 from advisor.charts import cluster_label, contributions_chart, ranking_bar_chart
+from advisor.engine.explain import split_source
 from clusters import models as kb
 from clusters.snapshot import Snapshot, SourceRef
 
@@ -251,10 +252,6 @@ def _entry_context(
     }
 
 
-# The tail the engine appends to a city's reason: " — source: <label>" (in either language).
-_SOURCE_TAIL = re.compile(r"\s*[—–-]+\s*(?:source|출처)\s*:.*$", re.DOTALL | re.IGNORECASE)
-
-
 def city_detail(city: Mapping[str, Any], language: str, snapshot: Snapshot | None) -> str:
     """Why a city is recommended, in the brief's language, without the city's name and
     without the inline source: the brief cites the source as a numbered note instead.
@@ -274,7 +271,7 @@ def city_detail(city: Mapping[str, Any], language: str, snapshot: Snapshot | Non
             }
         return title
     detail = city.get("detail") or city.get("reason", "")
-    return _SOURCE_TAIL.sub("", detail) if city.get("source") else detail
+    return split_source(detail)[0] if city.get("source") else detail
 
 
 def _specialties(snapshot: Snapshot | None) -> Mapping[str, Any]:

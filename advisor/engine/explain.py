@@ -6,6 +6,7 @@ Every function here is called under ``translation.override(intake.language)`` by
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -36,6 +37,22 @@ def names_of(names: Names) -> dict[str, str]:
 def source_label(prep: Prepared, key: str) -> str:
     source = prep.snapshot.sources.get(key)
     return source.label if source is not None else key
+
+
+# How a city's "detail" ends when it has a source: " — source: <label>" (see city_rows), in
+# English or Korean. Results are stored, so older ones in either language match it too.
+_SOURCE_TAIL = re.compile(
+    r"\s*[—–-]+\s*(?:source|출처)\s*:\s*(?P<label>.*)$", re.DOTALL | re.IGNORECASE
+)
+
+
+def split_source(detail: str) -> tuple[str, str]:
+    """(the reason, the source's label) of a city's stored detail, for pages that cite the
+    source apart from the sentence; the label is "" when the detail names no source."""
+    match = _SOURCE_TAIL.search(detail)
+    if match is None:
+        return detail, ""
+    return detail[: match.start()], match.group("label").strip()
 
 
 def cluster_labels(prep: Prepared, language: str) -> list[tuple[str, dict[str, str], str]]:

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from advisor import charts
+from advisor.engine.explain import split_source
 from clusters.models import Cluster, Factor, Sector, localized
 
 
@@ -127,14 +128,35 @@ def entry_view(entry: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, 
         ),
         key=lambda c: -float(c["points"]),
     )
+    cities, city_sources = city_rows(entry)
     return {
         **entry,
         "display_name": cluster_name(entry),
         "display_zh": cluster_zh(entry),
         "contribution_rows": contributions,
-        "cities": [c for c in entry.get("cities") or [] if isinstance(c, Mapping)],
+        "cities": cities,
+        "city_sources": city_sources,
         "caveats": [str(c) for c in entry.get("caveats") or []],
     }
+
+
+def city_rows(entry: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """(the entry's cities, each with its reason as ``text`` and its ``source_no``; the
+    sources they cite, each once). Recommended cities often share one source, which the
+    stored reasons repeat in full; the page cites it once under the list instead."""
+    cities: list[dict[str, Any]] = []
+    sources: list[str] = []
+    for city in entry.get("cities") or []:
+        if not isinstance(city, Mapping):
+            continue
+        text, label = split_source(str(city.get("detail") or city.get("reason") or ""))
+        number = None
+        if label:
+            if label not in sources:
+                sources.append(label)
+            number = sources.index(label) + 1
+        cities.append({**city, "text": text, "source_no": number})
+    return cities, sources
 
 
 def ranking_chart(result: Mapping[str, Any], chart_id: str = "ranking-chart") -> SafeString:

@@ -222,6 +222,41 @@ def test_result_is_rendered_from_the_stored_ranking_not_re_ranked(client, assess
     assert "A caveat only the stored result has" in html
 
 
+def test_cities_sharing_a_source_cite_it_once_under_the_list(client, assessment):
+    result = dict(assessment.result)
+    result["ranking"] = [dict(e) for e in result["ranking"]]
+    label = "중국, AI 도시 서열 재편, 동포투데이 (dspdaily.com), 2025-11-08"
+    result["ranking"][0]["cities"] = [
+        {"slug": "hefei", "name": "허페이 (合肥)",
+         "detail": f"AI 음성의 도시(키워드 “음성인식” 일치) — 출처: {label}"},
+        {"slug": "suzhou", "name": "쑤저우 (苏州)",
+         "detail": f"음성 인터페이스 — 출처: {label}"},
+        {"slug": "hangzhou", "name": "항저우 (杭州)", "detail": "a core city, no specialty yet"},
+    ]
+    Assessment.objects.filter(pk=assessment.pk).update(result=result)
+    html = client.get(reverse("result", args=[assessment.token])).content.decode()
+    assert html.count(label) == 1  # once, under the list, not after every city
+    assert "AI 음성의 도시(키워드 “음성인식” 일치)</li>" in html
+    assert "a core city, no specialty yet</li>" in html
+
+
+def test_city_rows_number_distinct_sources_in_order_of_first_use() -> None:
+    from advisor.web.presenters import city_rows
+
+    entry = {"cities": [
+        {"slug": "a", "detail": "one — source: Alpha, 2025"},
+        {"slug": "b", "detail": "two — 출처: Beta"},
+        {"slug": "c", "detail": "three — source: Alpha, 2025"},
+        {"slug": "d", "reason": "D: four"},
+        "not a city",
+    ]}
+    cities, sources = city_rows(entry)
+    assert sources == ["Alpha, 2025", "Beta"]
+    assert [(c["slug"], c["text"], c["source_no"]) for c in cities] == [
+        ("a", "one", 1), ("b", "two", 2), ("c", "three", 1), ("d", "D: four", None),
+    ]
+
+
 def test_a_token_opens_only_its_own_result(client, make_assessment):
     first = make_assessment(company_name="First Co")
     second = make_assessment(company_name="Second Co")
