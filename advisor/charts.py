@@ -320,7 +320,6 @@ def factor_profile_chart(
     language: str,
     width: int = 640,
     chart_id: str = "profile-chart",
-    font_family: str = FONT_FAMILY,
 ) -> str:
     """Side-by-side clusters on each factor the company weighs (a dot plot, not a radar).
 
@@ -360,7 +359,7 @@ def factor_profile_chart(
     height = top + row_h * len(factors) + 20
     parts = _svg_open(
         width=width, height=height, chart_id=chart_id, title=title, desc=desc,
-        css_class="chart chart-profile", font_family=font_family,
+        css_class="chart chart-profile",
     )
     parts += _legend(
         [(palette[i % len(palette)], labels[i]) for i in range(len(entries))], x=left, y=14

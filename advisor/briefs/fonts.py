@@ -6,8 +6,9 @@ of a Korean brief was subset as a ~60,000-glyph font: ~25 ms per face per brief 
 100 KB of empty glyph slots per face in every PDF. Built once from the installed Noto Sans
 CJK KR, the brief's faces hold Latin, punctuation and symbols, all 11,172 Hangul syllables,
 the 6,763 Chinese characters of GB 2312 and every Han character of the shipped knowledge
-base, about 19,000 glyphs in all: a Korean brief is ~45 ms faster and ~60% smaller
-(bench/brief.py, docs/PERFORMANCE.md).
+base (27,861 glyphs with their layout variants; Hangul at 14,000-25,000 instead of
+47,600-58,800): a Korean brief is ~45 ms faster and ~40% smaller (bench/brief.py,
+docs/PERFORMANCE.md).
 
 Nothing is lost when a character is not in them: the brief's CSS lists Noto Sans CJK KR
 after them, and Pango takes any other character (a rare Chinese name added in the admin)
@@ -30,7 +31,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,12 +100,11 @@ def knowledge_base_han(fixture_dir: Path | None = None) -> set[str]:
     return found
 
 
-def charset(extra: Iterable[str] = ()) -> list[int]:
+def charset() -> list[int]:
     """The code points the brief's faces hold, sorted."""
     points = {point for first, last in _RANGES for point in range(first, last + 1)}
     points.update(ord(c) for c in gb2312_han())
     points.update(ord(c) for c in knowledge_base_han())
-    points.update(ord(c) for c in extra)
     return sorted(points)
 
 
@@ -165,10 +164,14 @@ def _read_manifest() -> dict[str, object] | None:
         return None
 
 
+def _files_present() -> bool:
+    return all(font_path(w).is_file() for w in WEIGHTS)
+
+
 def status() -> str:
-    """``"built"``, ``"missing"`` (no files, or no source font to build them from) or
-    ``"stale"`` (built from another font file, character set or build)."""
-    if not all(font_path(w).is_file() for w in WEIGHTS):
+    """``"built"``, ``"missing"`` (not every face file is there) or ``"stale"`` (built from
+    another font file, character set or build)."""
+    if not _files_present():
         return "missing"
     manifest = _read_manifest()
     if manifest is None:
@@ -186,8 +189,7 @@ def built_faces() -> dict[int, Path]:
     """{weight: file} of the built faces, or {} when they are not all there. Looked at once
     per process, so that a brief's charts and its stylesheets agree (see
     ``render.reset_weasy_state``)."""
-    paths = {w: font_path(w) for w in WEIGHTS}
-    return paths if all(p.is_file() for p in paths.values()) else {}
+    return {w: font_path(w) for w in WEIGHTS} if _files_present() else {}
 
 
 def _rename(font: object, style: str) -> None:
@@ -247,8 +249,7 @@ def build(*, force: bool = False, points: list[int] | None = None) -> str:
         return "no source font"
     points = points if points is not None else charset()
     manifest = _manifest_for(sources, points)  # type: ignore[arg-type]
-    if not force and _read_manifest() == manifest and all(
-            font_path(w).is_file() for w in WEIGHTS):
+    if not force and _read_manifest() == manifest and _files_present():
         return "up to date"
     font_dir().mkdir(parents=True, exist_ok=True)
     # One process per weight: each cut takes fontTools ~15-20 s of one CPU.

@@ -128,7 +128,7 @@ def entry_view(entry: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, 
         ),
         key=lambda c: -float(c["points"]),
     )
-    cities, city_sources = city_rows(entry)
+    cities, city_sources = cited_cities(entry)
     return {
         **entry,
         "display_name": cluster_name(entry),
@@ -140,7 +140,7 @@ def entry_view(entry: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, 
     }
 
 
-def city_rows(entry: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+def cited_cities(entry: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
     """(the entry's cities, each with its reason as ``text`` and its ``source_no``; the
     sources they cite, each once). Recommended cities often share one source, which the
     stored reasons repeat in full; the page cites it once under the list instead."""

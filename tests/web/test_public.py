@@ -240,8 +240,8 @@ def test_cities_sharing_a_source_cite_it_once_under_the_list(client, assessment)
     assert "a core city, no specialty yet</li>" in html
 
 
-def test_city_rows_number_distinct_sources_in_order_of_first_use() -> None:
-    from advisor.web.presenters import city_rows
+def test_cited_cities_number_distinct_sources_in_order_of_first_use() -> None:
+    from advisor.web.presenters import cited_cities
 
     entry = {"cities": [
         {"slug": "a", "detail": "one — source: Alpha, 2025"},
@@ -250,7 +250,7 @@ def test_city_rows_number_distinct_sources_in_order_of_first_use() -> None:
         {"slug": "d", "reason": "D: four"},
         "not a city",
     ]}
-    cities, sources = city_rows(entry)
+    cities, sources = cited_cities(entry)
     assert sources == ["Alpha, 2025", "Beta"]
     assert [(c["slug"], c["text"], c["source_no"]) for c in cities] == [
         ("a", "one", 1), ("b", "two", 2), ("c", "three", 1), ("d", "D: four", None),
