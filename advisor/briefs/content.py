@@ -27,7 +27,7 @@ from django.utils.translation import gettext, ngettext
 
 from advisor.briefs.fonts import css_family
 from advisor.charts import cluster_label, contributions_chart, ranking_bar_chart
-from advisor.engine.explain import split_source
+from advisor.engine.explain import split_source, stage_label
 from clusters import models as kb
 from clusters.snapshot import Snapshot, SourceRef
 
@@ -540,20 +540,6 @@ def _decision_context(decision: Any, language: str, snapshot: Snapshot | None,
         "author": (author.get_full_name() or author.get_username()) if author else "",
         "date": timezone.localtime(decision.created_at).date() if decision.created_at else None,
     }
-
-
-def stage_label(stage: str) -> str:
-    labels = {
-        "idea": gettext("Idea"),
-        "startup": gettext("Startup"),
-        "early": gettext("Early stage"),
-        "growth": gettext("Growth"),
-        "scaleup": gettext("Scale-up"),
-        "established": gettext("Established company"),
-        "sme": gettext("Small or medium-sized enterprise"),
-        "large": gettext("Large company"),
-    }
-    return labels.get(stage, stage)
 
 
 def summary_sentences(

@@ -39,7 +39,7 @@ def source_label(prep: Prepared, key: str) -> str:
     return source.label if source is not None else key
 
 
-# How a city's "detail" ends when it has a source: " — source: <label>" (see city_rows), in
+# How a city's "detail" ends when it has a source: " — source: <label>" (see city_rows below), in
 # English or Korean. Results are stored, so older ones in either language match it too.
 _SOURCE_TAIL = re.compile(
     r"\s*[—–-]+\s*(?:source|출처)\s*:\s*(?P<label>.*)$", re.DOTALL | re.IGNORECASE
@@ -53,6 +53,17 @@ def split_source(detail: str) -> tuple[str, str]:
     if match is None:
         return detail, ""
     return detail[: match.start()], match.group("label").strip()
+
+
+def stage_label(stage: str) -> str:
+    """A company stage (one of ``method.STAGES``) as people read it: in the intake form,
+    on the pages and in the brief. An unknown code is shown as it is."""
+    labels = {
+        "startup": _("Startup"),
+        "sme": _("Small or medium-sized company"),
+        "large": _("Large company"),
+    }
+    return labels.get(stage, stage)
 
 
 def cluster_labels(prep: Prepared, language: str) -> list[tuple[str, dict[str, str], str]]:

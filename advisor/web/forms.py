@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from advisor.engine.explain import stage_label
 from advisor.models import Assessment
 from advisor.web.services import lead_create
 from clusters.models import Sector
@@ -240,16 +241,11 @@ class IntakeForm(EngineFormMixin, forms.Form):
             widget=forms.CheckboxSelectMultiple(choices=sector_choices),
         )
         method = _method()
-        stage_labels = {
-            "startup": _("Startup"),
-            "sme": _("Small or medium-sized company"),
-            "large": _("Large company"),
-        }
         self.fields["stage"] = forms.CharField(
             label=_("Stage"),
             required=False,
             initial=method.DEFAULT_STAGE,
-            widget=forms.Select(choices=[(s, stage_labels.get(s, s)) for s in method.STAGES]),
+            widget=forms.Select(choices=[(s, stage_label(s)) for s in method.STAGES]),
         )
         self._add_need_and_knockout_fields(initial_needs={})
         if with_contact:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from advisor import selectors
 from advisor.access import assessment_for_staff
+from advisor.engine.explain import stage_label
 from advisor.models import Assessment
 from advisor.web import presenters
 from advisor.web.forms import DecisionNoteForm, IntakeForm, ScenarioForm
@@ -156,6 +157,7 @@ def _detail_page(
         "result_url": request.build_absolute_uri(reverse("result", args=[assessment.token])),
         **_brief_links(assessment),
         "sector_name": presenters.sector_name(assessment.sector),
+        "stage_label": stage_label(str(assessment.intake.get("stage") or "")),
         **presenters.result_context(assessment.result, names, presenters.cluster_roles()),
     }
     return render(request, "staff/assessment_detail.html", context, status=status)
