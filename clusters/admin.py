@@ -182,11 +182,12 @@ class FirmAdmin(SimpleHistoryAdmin):
 
 @admin.register(kb.Event)
 class EventAdmin(SimpleHistoryAdmin):
-    list_display = ("name_ko", "city", "sector", "starts", "ends", source_link)
-    list_filter = ("sector", "city", "source__kind")
+    list_display = ("name_ko", "city", "starts", "ends", source_link)
+    list_filter = ("sectors", "city", "source__kind")
     search_fields = ("key", "name_ko", "name_en", "name_zh")
     date_hierarchy = "starts"
-    list_select_related = ("city", "sector", "source")
+    list_select_related = ("city", "source")
+    filter_horizontal = ("sectors",)
 
 
 @admin.register(kb.CityMetric)

@@ -69,6 +69,7 @@ class Source(models.Model):
         SEED = "seed", _("Seed document")
         REPORT = "report", _("Official report or statistics")
         ARTICLE = "article", _("News article")
+        COMPANY = "company", _("Company announcement or filing")
         ANALYST = "analyst", _("Analyst judgement (synthesis of cited facts)")
         TO_VERIFY = "analyst_unverified", _("Analyst judgement — to verify")
 
@@ -77,8 +78,20 @@ class Source(models.Model):
     title = models.CharField(_("title"), max_length=300)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     published = models.DateField(_("date"), null=True, blank=True)
+    title_en = models.CharField(
+        _("title (English gloss)"),
+        max_length=300,
+        blank=True,
+        help_text=_("An English rendering of a title that exists only in Korean or Chinese."),
+    )
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    # Internal: a seed file name or a library call number. Shown to staff only; readers see
+    # the title, publisher, date and URL.
     reference = models.CharField(
-        _("reference"), max_length=500, blank=True, help_text=_("Seed file name, URL or citation")
+        _("internal reference"),
+        max_length=500,
+        blank=True,
+        help_text=_("Seed file name or other internal citation; never shown to clients"),
     )
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
@@ -186,10 +199,16 @@ class ClusterChallenge(models.Model):
         verbose_name=_("related factor"),
         help_text=_("Leave empty when the issue matters to every company."),
     )
+    sectors = models.ManyToManyField(
+        Sector,
+        blank=True,
+        verbose_name=_("sectors concerned"),
+        help_text=_("Leave empty when the issue concerns every sector."),
+    )
     text_ko = models.TextField(_("text (Korean)"))
     text_en = models.TextField(_("text (English)"))
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name=_("source"))
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[sectors])
 
     objects = KeyManager()
 
@@ -360,6 +379,59 @@ class ClusterSectorStrength(models.Model):
         return f"{self.cluster.code}/{self.sector.code}: {self.strength}"
 
 
+class SectorFactorManager(models.Manager):
+    def get_by_natural_key(self, cluster: str, sector: str, factor: str):
+        return self.get(cluster__code=cluster, sector__code=sector, factor__code=factor)
+
+
+class ClusterSectorFactor(models.Model):
+    """A cluster's level on one factor *for one sector*, 0–100 on the factor's scale.
+
+    Where the knowledge base holds one, the engine judges that factor for a company of that
+    sector by it instead of the cluster's general score: a hydrogen electrolyser maker needs
+    the hydrogen supply chain, not the cluster's whole manufacturing output.
+    """
+
+    cluster = models.ForeignKey(
+        Cluster,
+        on_delete=models.CASCADE,
+        related_name="sector_factors",
+        verbose_name=_("cluster"),
+    )
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, verbose_name=_("sector"))
+    factor = models.ForeignKey(Factor, on_delete=models.PROTECT, verbose_name=_("factor"))
+    score = models.PositiveSmallIntegerField(
+        _("score (0–100)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    rationale_ko = models.TextField(_("rationale (Korean)"))
+    rationale_en = models.TextField(_("rationale (English)"))
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name=_("source"))
+    history = HistoricalRecords()
+
+    objects = SectorFactorManager()
+
+    class Meta:
+        ordering = ["cluster__order", "sector__order", "factor__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "sector", "factor"], name="unique_cluster_sector_factor"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0, score__lte=100), name="sector_factor_0_100"
+            ),
+        ]
+        verbose_name = _("sector-specific factor score")
+        verbose_name_plural = _("sector-specific factor scores")
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (self.cluster.code, self.sector.code, self.factor.code)
+
+    natural_key.dependencies = ["clusters.cluster", "clusters.sector", "clusters.factor"]
+
+    def __str__(self) -> str:
+        return f"{self.cluster} · {self.sector} · {self.factor}: {self.score}"
+
+
 class CitySpecialty(models.Model):
     """What a city is known for in a sector; company keywords are matched against these."""
 
@@ -422,6 +494,72 @@ class GlossaryEntry(models.Model):
     def term_list(self) -> list[str]:
         raw = ",".join([self.terms_ko, self.terms_en, self.terms_zh])
         return [t.strip() for t in raw.split(",") if t.strip()]
+
+
+class KoreaLink(Names):
+    """One piece of the Korean network in a city: a KOTRA office, a China–Korea industrial
+    park, a direct flight to Korea, a Korean business association or a Korean firm there."""
+
+    class Kind(models.TextChoices):
+        KOTRA = "kotra", _("KOTRA trade office")
+        PARK = "park", _("China–Korea industrial park")
+        FLIGHT = "flight", _("Direct flights to Korea")
+        ASSOCIATION = "association", _("Korean chamber or business association")
+        FIRM = "firm", _("Korean firm already there")
+        CONSULATE = "consulate", _("Korean consulate")
+
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="korea_links", verbose_name=_("city")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    sectors = models.ManyToManyField(
+        Sector,
+        blank=True,
+        verbose_name=_("sectors concerned"),
+        help_text=_("Leave empty when it serves every sector (an office, a flight)."),
+    )
+    detail_ko = models.TextField(_("detail (Korean)"), blank=True)
+    detail_en = models.TextField(_("detail (English)"), blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name=_("source"))
+    history = HistoricalRecords(m2m_fields=[sectors])
+
+    objects = KeyManager()
+
+    class Meta:
+        ordering = ["city__slug", "kind", "key"]
+        verbose_name = _("Korean network link")
+        verbose_name_plural = _("Korean network")
+
+    def natural_key(self) -> tuple[str]:
+        return (self.key,)
+
+
+class PlanCluster(Names):
+    """A national city cluster of the 14th Five-Year Plan (19 in all) and the cluster of this
+    knowledge base that covers it."""
+
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    cluster = models.ForeignKey(
+        Cluster,
+        on_delete=models.PROTECT,
+        related_name="plan_clusters",
+        verbose_name=_("covered by"),
+    )
+    note_ko = models.TextField(_("note (Korean)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name=_("source"))
+    history = HistoricalRecords()
+
+    objects = KeyManager()
+
+    class Meta:
+        ordering = ["cluster__order", "key"]
+        verbose_name = _("national city cluster (14th Five-Year Plan)")
+        verbose_name_plural = _("national city clusters (14th Five-Year Plan)")
+
+    def natural_key(self) -> tuple[str]:
+        return (self.key,)
 
 
 class FirmRanking(Names):
@@ -496,13 +634,17 @@ class Event(Names):
     location_en = models.CharField(_("location (English)"), max_length=100)
     field_ko = models.CharField(_("field (Korean)"), max_length=100)
     field_en = models.CharField(_("field (English)"), max_length=100)
-    sector = models.ForeignKey(
-        Sector, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("sector")
+    sectors = models.ManyToManyField(
+        Sector,
+        blank=True,
+        related_name="events",
+        verbose_name=_("sectors concerned"),
+        help_text=_("Leave empty for an event that concerns every sector."),
     )
     starts = models.DateField(_("starts"))
     ends = models.DateField(_("ends"))
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name=_("source"))
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[sectors])
 
     objects = KeyManager()
 

@@ -21,6 +21,9 @@ KNOWLEDGE_MODELS = (
     "Zone",
     "ClusterFactorScore",
     "ClusterSectorStrength",
+    "ClusterSectorFactor",
+    "KoreaLink",
+    "PlanCluster",
     "CitySpecialty",
     "GlossaryEntry",
     "FirmRanking",
@@ -51,5 +54,11 @@ def connect() -> None:
         uid = f"clusters-bump-{name}"
         post_save.connect(bump_revision, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(bump_revision, sender=model, dispatch_uid=uid + "-delete")
-    for through in (kb.Zone.sectors.through, kb.FirmRanking.sectors.through):
+    for through in (
+        kb.Zone.sectors.through,
+        kb.FirmRanking.sectors.through,
+        kb.ClusterChallenge.sectors.through,
+        kb.Event.sectors.through,
+        kb.KoreaLink.sectors.through,
+    ):
         m2m_changed.connect(bump_revision, sender=through, dispatch_uid=f"clusters-m2m-{through}")

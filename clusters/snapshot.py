@@ -44,7 +44,9 @@ class SourceRef:
     title: str
     publisher: str = ""
     published: str = ""  # ISO date or ""
-    reference: str = ""
+    reference: str = ""  # internal (seed file name): staff only
+    url: str = ""
+    title_en: str = ""  # English gloss of a title that exists only in Korean or Chinese
 
     @property
     def label(self) -> str:
@@ -93,6 +95,7 @@ class ChallengeInfo:
     text_ko: str
     text_en: str
     source: str
+    sectors: tuple[str, ...] = ()  # the sectors it concerns; empty = every sector
 
     def text(self, language: str) -> str:
         return self.text_en if language.startswith("en") else self.text_ko
@@ -109,9 +112,27 @@ class ClusterInfo:
     factor_scores: Mapping[str, Fact] = field(default_factory=dict)
     sector_strengths: Mapping[str, Fact] = field(default_factory=dict)
     challenges: tuple[ChallengeInfo, ...] = ()
+    # sector code -> factor code -> the cluster's score on that factor for that sector
+    sector_factors: Mapping[str, Mapping[str, Fact]] = field(default_factory=dict)
 
     def role(self, language: str) -> str:
         return self.role_en if language.startswith("en") else self.role_ko
+
+
+@dataclass(frozen=True)
+class KoreaLinkInfo:
+    """A piece of the Korean network in a city (KOTRA office, park, flight, firm...)."""
+
+    key: str
+    kind: str
+    name: Names
+    detail_ko: str = ""
+    detail_en: str = ""
+    sectors: tuple[str, ...] = ()  # empty = serves every sector
+    source: str = ""
+
+    def detail(self, language: str) -> str:
+        return self.detail_en if language.startswith("en") else self.detail_ko
 
 
 @dataclass(frozen=True)
@@ -121,6 +142,7 @@ class CityInfo:
     cluster: str | None
     province: Names = Names("", "")
     is_core: bool = False
+    korea_links: tuple[KoreaLinkInfo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -270,6 +292,8 @@ def build_snapshot() -> Snapshot:
             publisher=s.publisher,
             published=s.published.isoformat() if s.published else "",
             reference=s.reference,
+            url=s.url,
+            title_en=s.title_en,
         )
         for s in kb.Source.objects.all()
     ]
@@ -291,11 +315,44 @@ def build_snapshot() -> Snapshot:
         "cluster__code", "sector__code", "strength", "rationale_ko", "rationale_en", "source__key"
     ):
         strengths.setdefault(row[0], {})[row[1]] = Fact(float(row[2]), row[3], row[4], row[5])
+    sector_factors: dict[str, dict[str, dict[str, Fact]]] = {}
+    for row in kb.ClusterSectorFactor.objects.values_list(
+        "cluster__code", "sector__code", "factor__code", "score", "rationale_ko",
+        "rationale_en", "source__key",
+    ):
+        sector_factors.setdefault(row[0], {}).setdefault(row[1], {})[row[2]] = Fact(
+            float(row[3]), row[4], row[5], row[6]
+        )
+    challenge_sectors: dict[str, list[str]] = {}
+    for key, code in kb.ClusterChallenge.sectors.through.objects.values_list(
+        "clusterchallenge__key", "sector__code"
+    ).order_by("sector__order"):
+        challenge_sectors.setdefault(key, []).append(code)
     challenges: dict[str, list[ChallengeInfo]] = {}
     for ch in kb.ClusterChallenge.objects.values_list(
         "cluster__code", "key", "factor__code", "text_ko", "text_en", "source__key"
     ):
-        challenges.setdefault(ch[0], []).append(ChallengeInfo(*ch[1:]))
+        challenges.setdefault(ch[0], []).append(
+            ChallengeInfo(*ch[1:], sectors=tuple(challenge_sectors.get(ch[1], ())))
+        )
+    link_sectors: dict[str, list[str]] = {}
+    for key, code in kb.KoreaLink.sectors.through.objects.values_list(
+        "korealink__key", "sector__code"
+    ).order_by("sector__order"):
+        link_sectors.setdefault(key, []).append(code)
+    links: dict[str, list[KoreaLinkInfo]] = {}
+    for link in kb.KoreaLink.objects.select_related("city", "source"):
+        links.setdefault(link.city.slug, []).append(
+            KoreaLinkInfo(
+                key=link.key,
+                kind=link.kind,
+                name=names(link),
+                detail_ko=link.detail_ko,
+                detail_en=link.detail_en,
+                sectors=tuple(link_sectors.get(link.key, ())),
+                source=link.source.key,
+            )
+        )
     clusters = [
         ClusterInfo(
             code=c.code,
@@ -307,6 +364,10 @@ def build_snapshot() -> Snapshot:
             factor_scores=MappingProxyType(scores.get(c.code, {})),
             sector_strengths=MappingProxyType(strengths.get(c.code, {})),
             challenges=tuple(challenges.get(c.code, ())),
+            sector_factors=MappingProxyType({
+                sector: MappingProxyType(by_factor)
+                for sector, by_factor in sector_factors.get(c.code, {}).items()
+            }),
         )
         for c in kb.Cluster.objects.all()
     ]
@@ -317,6 +378,7 @@ def build_snapshot() -> Snapshot:
             cluster=c.cluster.code if c.cluster_id else None,
             province=Names(c.province_ko, c.province_en, c.province_zh),
             is_core=c.is_core,
+            korea_links=tuple(links.get(c.slug, ())),
         )
         for c in kb.City.objects.select_related("cluster")
     ]

@@ -381,7 +381,13 @@ def _events(after: dt.date, sectors: list[str], city_slugs: list[str], language:
             sources: Sources) -> list[dict[str, Any]]:
     events = (
         kb.Event.objects.filter(starts__gt=after)
-        .filter(Q(sector__code__in=sectors) | Q(city__slug__in=city_slugs))
+        # An event concerns the company when it is in one of its sectors, or concerns every
+        # sector and takes place in a recommended city.
+        .filter(
+            Q(sectors__code__in=sectors)
+            | Q(sectors__isnull=True, city__slug__in=city_slugs)
+        )
+        .distinct()
         .select_related("city", "source")
         .order_by("starts", "key")[:MAX_EVENTS]
     )

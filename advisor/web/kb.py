@@ -125,7 +125,9 @@ def cluster_page(code: str) -> dict[str, Any]:
     for firm in firms:
         firm.source_number = sources.cite(firm.ranking.source)
     events = with_loc(
-        Event.objects.filter(city__cluster=cluster).select_related("city", "sector", "source")
+        Event.objects.filter(city__cluster=cluster)
+        .select_related("city", "source")
+        .prefetch_related("sectors")
     )
     sources.add_all(events)
     cluster.t = Loc(cluster)  # type: ignore[attr-defined]
@@ -163,7 +165,7 @@ def city_page(slug: str) -> dict[str, Any]:
     )
     for firm in firms:
         firm.source_number = sources.cite(firm.ranking.source)
-    events = with_loc(city.events.select_related("sector", "source"))
+    events = with_loc(city.events.select_related("source").prefetch_related("sectors"))
     sources.add_all(events)
     city.t = Loc(city)  # type: ignore[attr-defined]
     if city.cluster:
