@@ -45,7 +45,8 @@ def test_building_takes_the_same_number_of_queries_whatever_the_size() -> None:
     with CaptureQueriesContext(connection) as after:
         snapshot = build_snapshot()
     assert len(after.captured_queries) == len(before.captured_queries)
-    assert len(before.captured_queries) <= 12
+    # One query per table (and per many-to-many table the engine reads).
+    assert len(before.captured_queries) <= 16
     assert {"extra0", "extra1", "extra2"} <= set(snapshot.cluster_codes)
 
 

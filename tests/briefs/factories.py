@@ -143,14 +143,15 @@ def ensure_kb() -> dict[str, Any]:
         ("brief-test-ai-expo", dt.date(2027, 4, 20),
          ("세계 인공지능 대회", "World AI Conference")),
     ):
-        kb.Event.objects.update_or_create(
+        event, _ = kb.Event.objects.update_or_create(
             key=key,
             defaults={"name_ko": name[0], "name_en": name[1], "name_zh": "世界人工智能大会",
                       "city": cities["shanghai"], "location_ko": "상하이",
                       "location_en": "Shanghai", "field_ko": "인공지능", "field_en": "AI",
-                      "sector": ai, "starts": starts, "ends": starts + dt.timedelta(days=3),
+                      "starts": starts, "ends": starts + dt.timedelta(days=3),
                       "source": src},
         )
+        event.sectors.set([ai])
     del robotics
     return {"score": scores[("yrd", "talent")], "source": src}
 

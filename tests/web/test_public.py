@@ -54,7 +54,8 @@ def test_cluster_list_and_detail(client, django_assert_num_queries):
     cluster = Cluster.objects.get(code="yrd")
     # Constant: cluster, scores, strengths, challenges, cities, zones (+ their sectors),
     # metrics, firms, events.
-    with django_assert_num_queries(10):
+    # + the sectors of its events (prefetch)
+    with django_assert_num_queries(11):
         response = client.get(reverse("cluster-detail", args=["yrd"]))
     assert response.status_code == 200
     html = response.content.decode()
