@@ -279,25 +279,46 @@ def caveat_texts(prep: Prepared, cluster: int, top: tuple[tuple[str, int], ...],
 def _caveats(prep: Prepared, cluster: int, top: tuple[tuple[str, int], ...],
              sectors: tuple[str, ...]) -> list[dict[str, str]]:
     k = prep.sector_index[sectors[0]]
-    values = prep.sector_score_values[k][cluster]
-    weak = sorted(
-        (-need, values[prep.factor_index[code]], code) for code, need in top
-        if values[prep.factor_index[code]] is not None
-        and values[prep.factor_index[code]] < CAVEAT_SCORE
-    )
-    texts = [_weak_text(prep, cluster, k, code, -minus) for minus, _v, code in weak]
-    wanted = dict(top)
-    concerned = set(sectors)
-    for index, challenge in enumerate(prep.snapshot.clusters[cluster].challenges):
-        if challenge.factor is not None and challenge.factor not in wanted:
-            continue
-        if challenge.sectors and not concerned.intersection(challenge.sectors):
-            continue
-        texts.append(_challenge_text(prep, cluster, index))
+    weak_scores = _cached(prep, ("weak", cluster, k), lambda: _weak_scores(prep, cluster, k))[0]
+    texts = []
+    if weak_scores:
+        weak = sorted((-need, weak_scores[code], code) for code, need in top
+                      if code in weak_scores)
+        texts = [_weak_text(prep, cluster, k, code, -minus) for minus, _v, code in weak]
+    challenges = _cached(prep, ("challenges", cluster, sectors),
+                         lambda: _relevant_challenges(prep, cluster, sectors))
+    if challenges:
+        wanted = dict(top)
+        texts.extend(_challenge_text(prep, cluster, index) for factor, index in challenges
+                     if factor is None or factor in wanted)
     return texts
 
 
+def _weak_scores(prep: Prepared, cluster: int, k: int) -> tuple[dict[str, float]]:
+    """({factor: score} below CAVEAT_SCORE for a company of sector k,)."""
+    values = prep.sector_score_values[k][cluster]
+    return ({code: values[f] for f, code in enumerate(prep.factor_codes)
+             if values[f] is not None and values[f] < CAVEAT_SCORE},)
+
+
+def _relevant_challenges(prep: Prepared, cluster: int, sectors: tuple[str, ...]
+                         ) -> tuple[tuple[str | None, int], ...]:
+    """(factor, index) of the cluster's challenges that concern one of ``sectors`` or every
+    sector."""
+    concerned = set(sectors)
+    return tuple(
+        (challenge.factor, index)
+        for index, challenge in enumerate(prep.snapshot.clusters[cluster].challenges)
+        if not challenge.sectors or concerned.intersection(challenge.sectors)
+    )
+
+
 def _weak_text(prep: Prepared, cluster: int, k: int, code: str, need: int) -> dict[str, str]:
+    # Looked up before any closure is made: this runs once per weak factor of every result.
+    cached = prep.explain_cache.get(("weak-text", cluster, k, code, need))
+    if cached is not None:
+        return dict(cached[0])
+
     def build() -> tuple[dict[str, str]]:
         info = prep.snapshot.clusters[cluster]
         f = prep.factor_index[code]
