@@ -232,17 +232,19 @@ def _cities(
     return tuple(rows)
 
 
-def core_cities(prep: Prepared, cluster: int) -> list[dict[str, Any]]:
-    """The cluster's core cities (at most FALLBACK_CITIES), for orientation only: listed
-    apart from the recommended cities, never as a recommendation."""
-    return [
-        {"slug": city.slug, "name_i18n": {lang: city.name.with_zh(lang) for lang in ("ko", "en")}}
+def core_cities(prep: Prepared, cluster: int) -> tuple[tuple[str, dict[str, str]], ...]:
+    """(slug, {"ko": name, "en": name}) of the cluster's core cities (at most
+    FALLBACK_CITIES), for orientation only: listed apart from the recommended cities, never
+    as a recommendation. Shared and cached: callers copy the names."""
+    return _cached(prep, ("core-cities", cluster), lambda: tuple(
+        (city.slug, {lang: city.name.with_zh(lang) for lang in ("ko", "en")})
         for city in prep.core_cities[cluster][:FALLBACK_CITIES]
-    ]
+    ))
 
 
 def no_evidence_note(prep: Prepared, cluster: int, sector: str) -> dict[str, str]:
-    """Why a cluster names no city: no sourced specialty of the sector in its cities."""
+    """Why a cluster names no city: no sourced specialty of the sector in its cities
+    ({"ko": ..., "en": ...}, shared and cached: callers copy it)."""
 
     def build() -> tuple[dict[str, str]]:
         cluster_info = prep.snapshot.clusters[cluster]
@@ -254,7 +256,7 @@ def no_evidence_note(prep: Prepared, cluster: int, sector: str) -> dict[str, str
         ) % {"sector": sector_info.name.get(language),
              "cluster": cluster_info.name.get(language)}),)
 
-    return dict(_cached(prep, ("no-evidence", cluster, sector), build)[0])
+    return _cached(prep, ("no-evidence", cluster, sector), build)[0]
 
 
 def top_needs(needs: Mapping[str, float]) -> tuple[tuple[str, int], ...]:

@@ -226,12 +226,11 @@ def _result(
             core = explain.core_cities(prep, c)
             note = explain.no_evidence_note(prep, c, intake.sector)
             entry["core_cities"] = [
-                {"slug": city["slug"], "name": _pick(city["name_i18n"], language),
-                 "name_i18n": dict(city["name_i18n"])}
-                for city in core
+                {"slug": slug, "name": _pick(names_i18n, language), "name_i18n": dict(names_i18n)}
+                for slug, names_i18n in core
             ]
             entry["city_note"] = _pick(note, language)
-            entry["city_note_i18n"] = note
+            entry["city_note_i18n"] = dict(note)
         ranking.append(entry)
 
     excluded = []
