@@ -30,6 +30,7 @@ from .prepared import BASIS_CODES, Prepared, prepare
 from .robustness import flips, sample_counts
 from .scoring import (
     Scores,
+    best_match,
     contribution_order,
     contribution_tenths,
     inputs_for,
@@ -175,7 +176,7 @@ def _result(
     city_rows = explain.per_cluster_slots(prep, ("cities", city_key))
     sectors = (intake.sector, *intake.secondary_sectors)
     caveat_rows = explain.per_cluster_slots(prep, ("caveats", top, sectors))
-    found_keys = found.keys()
+    found_set = frozenset(found)
     cluster_codes = prep.cluster_codes
 
     ranking = []
@@ -189,7 +190,7 @@ def _result(
              "need": weights[f], "factor_score": values[f], "basis": BASIS_CODES[basis[f]]}
             for f in points_order[c][:listed]
         ]
-        matched = (sorted({found[key] for key in found_keys & prep.cluster_concepts[c]})
+        matched = (sorted({found[key] for key in best_match(prep, c, found_set)})
                    if found else [])
         rows = city_rows[c]
         if rows is None:
