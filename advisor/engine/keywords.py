@@ -11,8 +11,9 @@ An intake's free text is split into phrases at commas, semicolons, slashes and l
 space-separated words, *is* the term, or when the phrase *contains* the term and the term is
 long enough not to hide inside unrelated words (see :func:`_containable`): "ai" must stand
 alone, while "음성인식" is found in "음성인식기술". The other way round, one of the company's
-words matches a longer term that contains it when the word is specific enough (3 Korean or
-Chinese characters, 5 ASCII): "연료전지" finds the specialty keyword "연료전지차".
+words matches a longer term that contains it when the word is Korean or Chinese (written
+as compounds without spaces) and at least 3 characters: "연료전지" finds the specialty
+keyword "연료전지차".
 """
 
 from __future__ import annotations
@@ -31,10 +32,11 @@ _DROP = ("P", "Z", "Cc", "Cf")
 # ASCII terms shorter than this only match as a whole phrase or word ("ai", "ev", "5g").
 _MIN_ASCII_CONTAINED = 4
 _MIN_OTHER_CONTAINED = 2
-# A company's word found *inside* a longer term ("연료전지" in "연료전지차", "notebook" in
-# "notebook pc") must be at least this long: shorter words ("부품", "parts") are too
-# generic to point at one specialty.
-_MIN_ASCII_CONTAINING = 5
+# A company's word found *inside* a longer term ("연료전지" in "연료전지차") must be Korean
+# or Chinese, where compounds are written without spaces, and at least this long: shorter
+# words ("부품", "parts") are too generic to point at one specialty. English compounds are
+# separate words, which the word-by-word match above already finds; an English word inside
+# a longer term ("manufacturing" in "contract manufacturing") is mostly a generic word.
 _MIN_OTHER_CONTAINING = 3
 _MATCH_CACHE_SIZE = 4096
 
@@ -54,8 +56,7 @@ def _containable(term: str) -> bool:
 
 
 def _specific(word: str) -> bool:
-    limit = _MIN_ASCII_CONTAINING if word.isascii() else _MIN_OTHER_CONTAINING
-    return len(word) >= limit
+    return not word.isascii() and len(word) >= _MIN_OTHER_CONTAINING
 
 
 def phrases(text: str) -> list[str]:
