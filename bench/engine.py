@@ -142,7 +142,7 @@ def main() -> None:
         lambda: [np.argmax(sample_weights @ s, axis=1) for _ in range(passes)], runs=3)
 
     parts = [intakes[i:i + chunk] for i in range(0, n, chunk)]
-    found = [[prep.keywords.match(i.keywords) if i.keywords else {} for i in part]
+    found = [[ranking.company_concepts(prep, i) for i in part]
              for part in parts]
     inputs = [inputs_for(part, prep, f) for part, f in zip(parts, found, strict=True)]
     scores = [score(i, prep) for i in inputs]

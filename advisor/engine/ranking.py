@@ -64,10 +64,26 @@ def _rank_many(intakes: list[Intake], snapshot: Snapshot) -> list[dict[str, Any]
     results: list[dict[str, Any]] = []
     for start in range(0, len(intakes), CHUNK):
         part = intakes[start:start + CHUNK]
-        found = [prep.keywords.match(i.keywords) if i.keywords else {} for i in part]
+        found = [company_concepts(prep, i) for i in part]
         scores, numbers = numeric(part, prep, found)
         results.extend(_assemble(prep, part, scores, numbers, found))
     return results
+
+
+def company_concepts(prep: Prepared, intake: Intake) -> Mapping[str, str]:
+    """The concepts of the company's keywords that can be evidence: those found in its text
+    (``KeywordIndex.match``), less those that merely name its own sectors ("AI" for an AI
+    company says nothing the sector field does not)."""
+    if not intake.keywords:
+        return {}
+    found = prep.keywords.match(intake.keywords)
+    index = prep.sector_index
+    named = prep.sector_concepts[index[intake.sector]].union(
+        *(prep.sector_concepts[index[s]] for s in intake.secondary_sectors)
+    )
+    if not named & found.keys():
+        return found
+    return {concept: label for concept, label in found.items() if concept not in named}
 
 
 def numeric(

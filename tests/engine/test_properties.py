@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from advisor.engine import IntakeError, parse_intake, rank
 from advisor.engine.intake import FIELDS
 from advisor.engine.prepared import prepare
+from advisor.engine.ranking import company_concepts
 from advisor.engine.scoring import inputs_for, score
 from clusters.vocabulary import CLUSTERS, SECTORS
 
@@ -68,7 +69,7 @@ def test_adding_a_cluster_leaves_the_other_scores_unchanged(data, extra):
 
 def _exact(intake):
     prep = prepare(KB)
-    found = [prep.keywords.match(intake.keywords)]
+    found = [company_concepts(prep, intake)]
     return score(inputs_for([intake], prep, found), prep)
 
 
