@@ -176,6 +176,12 @@ def _cities(
     found: Mapping[str, str],
 ) -> tuple[dict[str, Any], ...]:
     best: dict[str, tuple[int, SpecialtyInfo, list[str]]] = {}
+    # Specialties per city in the company's sectors: on equal points, the city with the
+    # deeper evidence comes first.
+    depth: dict[str, int] = {}
+    for item in prep.cluster_specialties[cluster]:
+        if item.specialty.sector == sector or item.specialty.sector in secondary:
+            depth[item.city.slug] = depth.get(item.city.slug, 0) + 1
     for item in prep.cluster_specialties[cluster]:
         spec = item.specialty
         matched = sorted(item.concepts & found.keys())
@@ -190,7 +196,8 @@ def _cities(
     snapshot = prep.snapshot
     ranked = sorted(
         best.items(),
-        key=lambda kv: (-kv[1][0], not snapshot.cities[kv[0]].is_core, kv[0]),
+        key=lambda kv: (-kv[1][0], -depth.get(kv[0], 0), not snapshot.cities[kv[0]].is_core,
+                        kv[0]),
     )[:MAX_CITIES]
     rows = []
     for slug, (points, spec, labels) in ranked:
