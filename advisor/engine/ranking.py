@@ -18,6 +18,7 @@ from clusters.snapshot import Snapshot
 
 from . import explain
 from .intake import Intake
+from .keywords import normalise
 from .method import (
     CLEAR_MARGIN,
     CLEAR_SHARE,
@@ -72,8 +73,9 @@ def _rank_many(intakes: list[Intake], snapshot: Snapshot) -> list[dict[str, Any]
 
 def company_concepts(prep: Prepared, intake: Intake) -> Mapping[str, str]:
     """The concepts of the company's keywords that can be evidence: those found in its text
-    (``KeywordIndex.match``), less those that merely name its own sectors ("AI" for an AI
-    company says nothing the sector field does not)."""
+    (``KeywordIndex.match``), less those where the company's words merely name one of its
+    own sectors ("AI" for an AI company says nothing the sector field does not). A phrase
+    that only *contains* such a term ("파운드리 공정 장비") still counts."""
     if not intake.keywords:
         return {}
     found = prep.keywords.match(intake.keywords)
@@ -83,7 +85,11 @@ def company_concepts(prep: Prepared, intake: Intake) -> Mapping[str, str]:
     )
     if not named & found.keys():
         return found
-    return {concept: label for concept, label in found.items() if concept not in named}
+    terms = prep.keywords.terms
+    return {
+        concept: label for concept, label in found.items()
+        if concept not in named or concept not in terms.get(normalise(label), ())
+    }
 
 
 def numeric(
