@@ -29,6 +29,7 @@ CORRECTED = {
     ("guanzhong", "semiconductors"): (3, 4),
     ("guanzhong", "ev"): (3, 4),
     ("guanzhong", "new_materials"): (3, 4),
+    ("northeast", "semiconductors"): (2, 3),
 }
 
 
@@ -130,7 +131,7 @@ def test_corrected_strengths_say_why_with_a_public_source(pair, change):
 
 def test_new_cities_belong_to_a_cluster_and_carry_their_evidence():
     for slug in ("yibin", "zhuzhou", "jingmen", "yichang", "ganzhou", "baoji", "jilin",
-                 "zhongwei"):
+                 "zhongwei"):  # fixtures/03d_cities_k3.yaml
         city = kb.City.objects.get(slug=slug)
         assert city.cluster is not None and city.cluster.code in CLUSTERS, slug
         assert city.name_zh and city.province_zh, slug
@@ -150,6 +151,8 @@ def test_new_cities_belong_to_a_cluster_and_carry_their_evidence():
         ("钛合金 零件", "baoji-titanium"),
         ("carbon fiber composite", "jilin-carbon-fibre"),
         ("VR 헤드셋 콘텐츠", "nanchang-vr-base"),
+        ("낸드 후공정", "chongqing-sk-hynix-nand-packaging"),
+        ("信创 操作系统, 麒麟", "changsha-itai-xinchuang"),
     ],
 )
 def test_a_company_in_its_own_words_reaches_the_city(snapshot, words, specialty):
