@@ -86,6 +86,9 @@ SHORT_NAMES: dict[str, Promise] = {
     "guanzhong": _("Guanzhong"),
     "northeast": _("Northeast"),
     "west_hub": _("Western hub"),
+    "west_strait": _("West Strait"),
+    "central_plains": _("Central Plains"),
+    "asean_gateway": _("ASEAN gateway"),
 }
 # Where a label goes when "right of the dot" would run into a neighbour.
 LABEL_SIDE = {"chengyu": "left", "mid_yangtze": "below"}
