@@ -91,7 +91,8 @@ SHORT_NAMES: dict[str, Promise] = {
     "asean_gateway": _("ASEAN gateway"),
 }
 # Where a label goes when "right of the dot" would run into a neighbour.
-LABEL_SIDE = {"chengyu": "left", "mid_yangtze": "below"}
+# Guanzhong goes left so that its label clears the Central Plains dot just east of it.
+LABEL_SIDE = {"chengyu": "left", "mid_yangtze": "below", "guanzhong": "left"}
 
 
 @dataclass(frozen=True)
