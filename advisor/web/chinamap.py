@@ -91,8 +91,10 @@ SHORT_NAMES: dict[str, Promise] = {
     "asean_gateway": _("ASEAN gateway"),
 }
 # Where a label goes when "right of the dot" would run into a neighbour.
-# Guanzhong goes left so that its label clears the Central Plains dot just east of it.
-LABEL_SIDE = {"chengyu": "left", "mid_yangtze": "below", "guanzhong": "left"}
+# Guanzhong goes left to clear the Central Plains dot just east of it, the ASEAN gateway to
+# clear the Greater Bay Area label (tests/web/test_chinamap.py checks every pair).
+LABEL_SIDE = {"chengyu": "left", "mid_yangtze": "below", "guanzhong": "left",
+              "asean_gateway": "left"}
 
 
 @dataclass(frozen=True)
