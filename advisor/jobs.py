@@ -64,3 +64,22 @@ def reap() -> int:
             status="failed", finished_at=now, **{field: never_started_message()}
         )
     return count
+
+
+def reap_one(job: BriefJob | ImportBatch) -> None:
+    """:func:`reap` for the one job a page shows: no query unless it has stopped."""
+    now = timezone.now()
+    field = "error" if isinstance(job, BriefJob) else "message"
+    last = job.heartbeat_at or job.created_at
+    if job.status == "running" and last is not None and last < now - stale_after():
+        message = stopped_message()
+    elif job.status == "pending" and job.created_at < now - queue_timeout():
+        message = never_started_message()
+    else:
+        return
+    updated = type(job).objects.filter(pk=job.pk, status=job.status).update(
+        status="failed", finished_at=now, **{field: message}
+    )
+    if updated:
+        job.status, job.finished_at = "failed", now
+        setattr(job, field, message)

@@ -326,6 +326,11 @@ def _key(text: str) -> str:
     return _short_key(text) if len(text) <= 64 else normalise(text)
 
 
+def _code(text: str) -> str:
+    """A code as typed, compared after NFKC: full-width 'ｓｍｅ' is 'sme'."""
+    return (text if text.isascii() else unicodedata.normalize("NFKC", text)).lower()
+
+
 def _codes(text: str, lookup: Mapping[str, str]) -> list[str]:
     items = [item.strip() for item in _LIST_SPLIT.split(text) if item.strip()]
     return [lookup.get(_key(item), item) for item in items]
@@ -351,9 +356,9 @@ def row_to_intake(cells: Sequence[str], columns: Columns, vocabulary: Vocabulary
         elif kind == "clusters":
             data[key] = _codes(text, vocabulary.clusters)
         elif kind == "stage":
-            data[key] = _STAGE_WORDS.get(_key(text), text.lower())
+            data[key] = _STAGE_WORDS.get(_key(text), _code(text))
         elif kind == "language":
-            data[key] = _LANGUAGE_WORDS.get(_key(text), text.lower())
+            data[key] = _LANGUAGE_WORDS.get(_key(text), _code(text))
         else:  # minimums
             minimums = _minimums(text, vocabulary)
             if minimums is None:

@@ -41,7 +41,7 @@ from advisor.batch.importer import read_sheet
 from advisor.batch.io import SpreadsheetError, Table, write_csv_binary, write_xlsx
 from advisor.batch.tasks import import_batch
 from advisor.batch.template import template_csv, template_xlsx
-from advisor.jobs import reap
+from advisor.jobs import reap_one
 from advisor.models import Assessment, ImportBatch
 from advisor.web.views import staff_required
 from clusters.snapshot import get_snapshot
@@ -223,8 +223,8 @@ def _queue_import(request: HttpRequest, upload: Any) -> ImportBatch:
 @staff_required
 @require_GET
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    reap()  # an import whose worker stopped is shown failed, not "importing" for ever
     batch = _batch(pk)
+    reap_one(batch)  # an import whose worker stopped is shown failed, not "importing"
     errors = batch.errors or []
     running = batch.status in (ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING)
     created = [] if running else _created_rows(batch)

@@ -23,7 +23,7 @@ from advisor.briefs.service import (
     stored_brief_by_token,
 )
 from advisor.briefs.tasks import build_brief_zip
-from advisor.jobs import reap
+from advisor.jobs import reap_one
 from advisor.models import Assessment, BriefJob
 
 MAX_BRIEFS_PER_JOB = 500
@@ -73,11 +73,12 @@ def _job_for(request: HttpRequest, pk: int) -> BriefJob:
     way they may open any assessment; everyone else gets a 404."""
     if not is_staff(request.user):
         raise Http404
-    reap()  # a job whose worker stopped is shown failed, not "generating" for ever
     try:
-        return BriefJob.objects.get(pk=pk)
+        job = BriefJob.objects.get(pk=pk)
     except BriefJob.DoesNotExist:
         raise Http404 from None
+    reap_one(job)  # a job whose worker stopped is shown failed, not "generating" for ever
+    return job
 
 
 def _back(request: HttpRequest) -> str:

@@ -137,7 +137,7 @@ def test_a_zip_job_renders_every_brief_and_reports_progress(
     names = sorted(archive.namelist())
     assert names == sorted([
         "진출브리프_SoriLabs_2026-11-21.pdf",
-        "진출브리프_SoriLabs_2026-11-21(2).pdf",
+        "진출브리프_SoriLabs_2026-11-21 (2).pdf",
         "진출브리프_두번째회사_2026-11-21.pdf",
     ])
     assert all(archive.read(n).startswith(b"%PDF") for n in names)
