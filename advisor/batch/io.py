@@ -643,7 +643,7 @@ def write_xlsx(out: IO[bytes], tables: Sequence[Table]) -> None:
         for index, width in enumerate(table.widths):
             sheet.set_column(index, index, width)
         for col, title in enumerate(table.header):
-            sheet.write_string(0, col, str(title), bold)
+            _write_text(sheet, 0, col, str(title), bold)
         sheet.freeze_panes(1, 0)
         if table.hidden:
             sheet.hide()
@@ -663,7 +663,7 @@ def write_xlsx(out: IO[bytes], tables: Sequence[Table]) -> None:
                         # XML 1.0 cannot hold most control characters; Excel would show
                         # XlsxWriter's _xHHHH_ escape of one as nothing, so it goes.
                         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                    sheet.write_string(number, col, value, fmt)
+                    _write_text(sheet, number, col, value, fmt)
                 elif isinstance(value, bool):
                     sheet.write_boolean(number, col, value, fmt)
                 elif isinstance(value, int | float):
@@ -683,6 +683,17 @@ def write_xlsx(out: IO[bytes], tables: Sequence[Table]) -> None:
                 else:
                     sheet.write_string(number, col, str(value), fmt)
     workbook.close()
+
+
+def _write_text(sheet: Any, row: int, col: int, text: str, fmt: Any) -> None:
+    """``write_string``, except for text that starts with ``<r>`` and ends with ``</r>``:
+    XlsxWriter takes such a string for rich-text XML it made itself and writes it unescaped,
+    so a company name shaped like it could add cells (a formula) to the sheet. It goes in as
+    a rich string of two plain fragments instead, each escaped, read back as one text."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        sheet.write_rich_string(row, col, text[:1], text[1:2], text[2:], *([fmt] if fmt else []))
+    else:
+        sheet.write_string(row, col, text, fmt)
 
 
 def _sheet_title(title: str) -> str:

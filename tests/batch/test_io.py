@@ -120,24 +120,6 @@ def test_two_cells_far_apart_are_refused_not_a_crash():
     assert refused(data).code == "too_many_rows"
 
 
-def test_a_sheet_too_large_for_the_fast_reader_reads_the_same_streamed(monkeypatch):
-    from advisor.batch import xlsx_fast
-
-    rows = [["소리랩스", 3, 4.5, "007"], [], ["둘째", 0, -1, " x "]]
-    data = make_xlsx(rows, ["a", "b", "c", "d"])
-    fast = read(data)
-    monkeypatch.setattr(xlsx_fast, "MAX_CELLS", 4)
-    assert xlsx_fast.checked_copy(io.BytesIO(data)) is None
-    assert read(data) == fast == (
-        ["a", "b", "c", "d"],
-        [
-            (2, ["소리랩스", "3", "4.5", "007"]),
-            (3, ["", "", "", ""]),
-            (4, ["둘째", "0", "-1", "x"]),
-        ],
-    )
-
-
 def test_a_formula_with_a_value_excel_computed_is_still_its_text():
     import xlsxwriter
 
@@ -285,8 +267,9 @@ def test_written_csv_and_xlsx_hold_no_formula():
     workbook = load_workbook(io.BytesIO(xlsx_bytes([Table("t", ["=h", "b", "c", "d"], rows)])))
     sheet = workbook.active
     values = [[c.value for c in r] for r in sheet.iter_rows()]
-    assert values == [["'=h", "b", "c", "d"], ["'=1+1", "'@cmd", "'-2", 5]]
-    assert all(c.data_type != "f" for r in sheet.iter_rows() for c in r)
+    # Typed cells: a string is never a formula, so it is written as typed, no guard.
+    assert values == [["=h", "b", "c", "d"], ["=1+1", "@cmd", "-2", 5]]
+    assert [c.data_type for c in sheet[2]] == ["s", "s", "s", "n"]
 
 
 def test_text_that_looks_like_workbook_xml_stays_text():
@@ -301,7 +284,8 @@ def test_text_that_looks_like_workbook_xml_stays_text():
 
 def test_a_formula_behind_a_control_character_is_neutralised():
     data = xlsx_bytes([Table("t", ["a"], [["\x01=HYPERLINK(\"http://x\")"]])])
-    assert load_workbook(io.BytesIO(data)).active["A2"].value == "'=HYPERLINK(\"http://x\")"
+    cell = load_workbook(io.BytesIO(data)).active["A2"]
+    assert (cell.value, cell.data_type) == ("=HYPERLINK(\"http://x\")", "s")
 
 
 def test_many_rows_keep_their_order_types_and_gaps():
