@@ -48,7 +48,10 @@ def never_started_message() -> str:
 
 
 def reap() -> int:
-    """Marks stopped and never-started jobs FAILED; returns how many. Two UPDATEs a model."""
+    """Marks stopped and never-started jobs FAILED; returns how many. An import's rows that
+    were already saved are deleted (the importer's all-or-nothing policy)."""
+    from advisor.batch.importer import delete_rows
+
     now = timezone.now()
     stale, queued = now - stale_after(), now - queue_timeout()
     count = 0
@@ -57,12 +60,15 @@ def reap() -> int:
     )
     waiting = Q(status="pending", created_at__lt=queued)
     for model, field in ((BriefJob, "error"), (ImportBatch, "message")):
-        count += model.objects.filter(running).update(
-            status="failed", finished_at=now, **{field: stopped_message()}
-        )
-        count += model.objects.filter(waiting).update(
-            status="failed", finished_at=now, **{field: never_started_message()}
-        )
+        for condition, message in ((running, stopped_message()),
+                                   (waiting, never_started_message())):
+            ids = list(model.objects.filter(condition).values_list("pk", flat=True))
+            if model is ImportBatch:  # its rows go first: FAILED is the final state
+                for pk in ids:
+                    delete_rows(pk)
+            count += model.objects.filter(condition, pk__in=ids).update(
+                status="failed", finished_at=now, **{field: message}
+            )
     return count
 
 
@@ -77,6 +83,10 @@ def reap_one(job: BriefJob | ImportBatch) -> None:
         message = never_started_message()
     else:
         return
+    if isinstance(job, ImportBatch):  # its rows go first: FAILED is the final state
+        from advisor.batch.importer import delete_rows
+
+        delete_rows(job.pk)
     updated = type(job).objects.filter(pk=job.pk, status=job.status).update(
         status="failed", finished_at=now, **{field: message}
     )

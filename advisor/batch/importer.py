@@ -250,13 +250,18 @@ def import_spreadsheet(
 DELETE_CHUNK = 1000
 
 
-def fail_batch(batch: ImportBatch, reason: str, errors: list[dict[str, Any]] | None = None) -> None:
-    """Marks ``batch`` FAILED with ``reason`` and deletes the rows it had saved, a chunk per
-    transaction (the all-or-nothing policy above)."""
+def delete_rows(batch_id: int) -> None:
+    """Deletes the assessments a batch saved, a chunk per transaction (short write locks)."""
     while ids := list(
-        Assessment.objects.filter(batch=batch).values_list("pk", flat=True)[:DELETE_CHUNK]
+        Assessment.objects.filter(batch_id=batch_id).values_list("pk", flat=True)[:DELETE_CHUNK]
     ):
         Assessment.objects.filter(pk__in=ids).delete()
+
+
+def fail_batch(batch: ImportBatch, reason: str, errors: list[dict[str, Any]] | None = None) -> None:
+    """Marks ``batch`` FAILED with ``reason`` and deletes the rows it had saved (the
+    all-or-nothing policy above)."""
+    delete_rows(batch.pk)
     update: dict[str, Any] = {"status": ImportBatch.Status.FAILED, "message": reason[:2000],
                               "rows_ok": 0, "finished_at": timezone.now()}
     if errors is not None:

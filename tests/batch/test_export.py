@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import csv
-import io
-
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
@@ -112,7 +111,7 @@ def test_batch_export_has_one_row_per_company(staff_client, batch):
     assert data["기업 유형"] == "중소기업" and data["기타 분야(선택)"] == "로봇"
     assert data["인재 (0-5)"] == 5 and data["연구개발 역량 (0-5)"] == 4
     assert data["결정 메모"].endswith(": 광저우 파트너") and data["상담 진행 상태"] == "연락 완료"
-    robustness = [c for c in sheet[2] if c.value == 0.86][0]
+    robustness = next(c for c in sheet[2] if c.value == 0.86)
     assert robustness.number_format == "0%"
     created = [c for c in sheet[2] if isinstance(c.value, dt.datetime)]
     assert created and created[0].number_format == "yyyy-mm-dd hh:mm"
