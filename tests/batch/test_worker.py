@@ -61,7 +61,7 @@ def _env(tmp_path: Path, db: Path) -> dict[str, str]:
 @contextlib.contextmanager
 def worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
     with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own venv's celery
+        process = subprocess.Popen(
             [str(CELERY), "-A", "advisor", "worker", "--pool", "solo", "-l", "info"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
@@ -104,7 +104,7 @@ def test_a_worker_killed_mid_import_leaves_a_failed_job_not_a_running_one(db, tm
     source = tmp_path / "big.csv"
     source.write_text(text.getvalue(), encoding="utf-8")
     # Queue the import the way the upload page does, in a process of the worker's setup.
-    queued = subprocess.run(  # noqa: S603
+    queued = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c",
          "from django.core.files import File\n"
          "from advisor.models import ImportBatch\n"
@@ -119,7 +119,7 @@ def test_a_worker_killed_mid_import_leaves_a_failed_job_not_a_running_one(db, tm
 
     first_log = tmp_path / "worker1.log"
     with worker(env, first_log) as process:
-        status, rows, _message, saved = _until(
+        status, _rows, _message, _saved = _until(
             lambda: (found := _batch(db_file, pk))[1] > 0 and found,
             "the first chunk", first_log,
         )
