@@ -116,7 +116,8 @@ def pipeline(path: Path, *, save: bool) -> list[list[object]]:
 
     with path.open("rb") as handle:
         report = import_spreadsheet(
-            handle, filename=path.name, save=save, collect=True, link_for=lambda t: t
+            handle, filename=path.name, save=save, collect=True,
+            link_for=lambda t: f"https://advisor.example/r/{t}/",
         )
     assert report.rows_bad == 0, report.errors[:3]
     out = io.BytesIO()

@@ -380,37 +380,40 @@ class _MergeFill:
 
 def _read_xlsx(file: IO[bytes], accept: HeaderTest | None) -> Sheet:
     check_workbook(file)
+    workbook = None
     try:
-        archive = zipfile.ZipFile(file)
-        parts = _sheet_parts(archive)
-        # openpyxl directly rather than pandas.read_excel: pandas opens workbooks with
-        # data_only=True, which turns a formula into the value Excel last computed (or
-        # nothing). We want the formula's text, validated like any other text, never run.
-        workbook = load_workbook(file, read_only=True, data_only=False, keep_links=False)
-        visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
-        if not visible:
-            raise SpreadsheetError(_("The workbook has no visible sheet."), "no_header")
-        active = workbook.active
-        order = ([active] if active in visible else []) + [
-            ws for ws in visible if ws is not active
-        ]
-        chosen, headers = order[0], None
-        for sheet in order:
-            first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
-            found = _headers(first)
-            if headers is None:
-                headers = found
-            if accept is None or accept(found):
-                chosen, headers = sheet, found
-                break
-        part = parts.get(chosen.title)
-        merges = _MergeFill(_merged_ranges(archive, part) if part else [])
-        archive.close()
-    except SpreadsheetError:
-        raise
-    except Exception as exc:  # any parser failure on an untrusted file
-        raise _damaged(exc) from exc
+        with zipfile.ZipFile(file) as archive:
+            parts = _sheet_parts(archive)
+            # openpyxl directly rather than pandas.read_excel: pandas opens workbooks with
+            # data_only=True, which turns a formula into the value Excel last computed (or
+            # nothing). We want the formula's text, validated like any other text, never run.
+            workbook = load_workbook(file, read_only=True, data_only=False, keep_links=False)
+            visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
+            if not visible:
+                raise SpreadsheetError(_("The workbook has no visible sheet."), "no_header")
+            active = workbook.active
+            order = ([active] if active in visible else []) + [
+                ws for ws in visible if ws is not active
+            ]
+            chosen, headers = order[0], None
+            for sheet in order:
+                first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+                found = _headers(first)
+                if headers is None:
+                    headers = found
+                if accept is None or accept(found):
+                    chosen, headers = sheet, found
+                    break
+            part = parts.get(chosen.title)
+            merges = _MergeFill(_merged_ranges(archive, part) if part else [])
+    except BaseException as exc:
+        if workbook is not None:
+            workbook.close()
+        if isinstance(exc, SpreadsheetError) or not isinstance(exc, Exception):
+            raise
+        raise _damaged(exc) from exc  # any parser failure on an untrusted file
     if not headers:
+        workbook.close()
         raise _no_header()
     width = len(headers)
     estimate = chosen.max_row - 1 if isinstance(chosen.max_row, int) else None
@@ -675,11 +678,17 @@ def write_xlsx(out: IO[bytes], tables: Sequence[Table]) -> None:
                 elif isinstance(value, dt.date):
                     sheet.write_datetime(number, col, value, fmt or date_format)
                 elif isinstance(value, Link):
-                    links += 1
-                    if links <= _MAX_LINKS:
-                        sheet.write_url(number, col, value.url, fmt, value.text or value.url)
-                    else:
-                        sheet.write_string(number, col, value.text or value.url, fmt)
+                    written = -1
+                    if links < _MAX_LINKS:
+                        try:
+                            written = sheet.write_url(number, col, value.url, fmt,
+                                                      value.text or value.url)
+                        except ValueError:  # not a URL Excel knows (no scheme)
+                            written = -1
+                    if written == 0:
+                        links += 1
+                    else:  # past Excel's limits (links per sheet, URL length): as text
+                        _write_text(sheet, number, col, value.text or value.url, fmt)
                 else:
                     sheet.write_string(number, col, str(value), fmt)
     workbook.close()

@@ -174,3 +174,35 @@ def test_error_list_downloads_neutralise_cells(staff_client, db):
     assert rows[1] == ["2", "회사명", "'=cmd", "This field is required."]  # no raw code
     rows = read_xlsx(staff_client.get(f"/staff/batches/{batch.pk}/errors.xlsx"))
     assert rows[1] == [2, "회사명", "=cmd", "This field is required."]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_korean_and_english_workbooks_read_back_cleanly(staff_client, batch, lang):
+    make("소리랩스", batch=batch, row=2)
+    response = staff_client.get(f"/staff/batches/{batch.pk}/export.xlsx?lang={lang}")
+    assert ("English.xlsx" if lang == "en" else "%ED%95%9C%EA%B5%AD%EC%96%B4.xlsx") in (
+        response["Content-Disposition"])
+    rows = read_xlsx(response)
+    header = rows[0]
+    assert header[:2] == (["Row", "Company"] if lang == "en" else ["행", "회사"])
+    assert len(set(header)) == len(header)  # every column named, once
+    assert ("Yangtze River Delta (长三角)" if lang == "en" else "창장삼각주 (长三角)") in rows[1]
+
+
+def test_the_template_has_drop_downs_and_a_marked_example(staff_client):
+    response = staff_client.get("/staff/batches/template.xlsx", HTTP_ACCEPT_LANGUAGE="ko")
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert header[:5] == ["회사명", "주력 분야", "기타 분야(선택)", "키워드", "기업 유형"]
+    validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
+    column = {name: chr(ord("A") + i) for i, name in enumerate(header)}
+    assert validations[column["주력 분야"] + "2"].type == "list"
+    assert validations[column["기업 유형"] + "2"].formula1 == '"스타트업,중소기업,대기업"'
+    assert validations[column["인재 (0-5)"] + "2"].type == "whole"
+    assert (validations[column["인재 (0-5)"] + "2"].formula1,
+            validations[column["인재 (0-5)"] + "2"].formula2) == ("0", "5")
+    example = sheet["A2"]
+    assert example.value.startswith("(예시)") and example.font.i
+    lists = workbook.worksheets[2]
+    assert lists.sheet_state == "hidden" and lists["A2"].value == "인공지능"

@@ -305,3 +305,16 @@ def test_korean_header_fixture_matches_the_template():
     from advisor.batch.columns import KOREAN_HEADERS
 
     assert list(KOREAN_HEADERS.values()) == KOREAN_HEADER
+
+
+def test_links_are_hyperlinks_and_what_excel_cannot_link_stays_text():
+    from advisor.batch.io import Link
+
+    rows = [[Link("https://advisor.example/r/abc/")], [Link("abc")],
+            [Link("https://x.example/" + "a" * 3000)]]
+    with pytest.warns(UserWarning, match="2079"):  # XlsxWriter says why it wrote no link
+        data = xlsx_bytes([Table("t", ["a"], rows)])
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet["A2"].hyperlink.target == "https://advisor.example/r/abc/"
+    assert (sheet["A3"].value, sheet["A3"].hyperlink) == ("abc", None)
+    assert sheet["A4"].value.startswith("https://x.example/aaa") and sheet["A4"].hyperlink is None
