@@ -108,8 +108,9 @@ def _with_sheet(sheet_xml: bytes) -> bytes:
 
 
 def test_two_cells_far_apart_are_refused_not_a_crash():
-    # calamine would allocate the 1,048,576 x 16,384 grid between them (550 GB) and abort
-    # the process; the check sends such a sheet to the streaming reader instead.
+    # A reader that builds the sheet as one grid would allocate 1,048,576 x 16,384 cells
+    # between them; openpyxl's read-only reader streams the blank rows and the row limit
+    # stops the file.
     data = _with_sheet(
         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         b'<dimension ref="A1:XFD1048576"/><sheetData>'
