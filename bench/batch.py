@@ -263,6 +263,12 @@ def main() -> None:
         from clusters.snapshot import get_snapshot
 
         get_snapshot()  # built once per process in real use too; not part of the batch
+        if args.rows == 0:  # --rows 0: only the write-lock probe
+            spent, longest, writes = lock_wait(make_rows(args.lock_rows, seed=11), Path(tmp))
+            print(f"{args.lock_rows:,}-row import with the save on SQLite: {spent:.1f} s; "
+                  f"another writer ({writes} writes meanwhile) waited at most {longest:.2f} s"
+                  f" (load average {os.getloadavg()[0]:.1f})")
+            return
         rows = make_rows(args.rows)
         paths = write_inputs(rows, Path(tmp))
         print(f"{args.rows:,} rows, {os.cpu_count()} CPUs, load average "

@@ -1,9 +1,9 @@
 """Import a spreadsheet of intakes: read, validate every row, rank and save the good ones.
 
-Policy ("all or nothing, in short transactions"): the good rows are saved a chunk at a
-time (``CHUNK_ROWS``), each chunk with the batch's progress in one short transaction, so
-a 50,000-row import never holds SQLite's write lock for more than one chunk (other writers
-wait milliseconds, not the whole import). If the file turns out unreadable further down,
+Policy ("all or nothing, in short transactions"): the good rows are saved ``SAVE_ROWS`` at
+a time, each part with the batch's progress in one short transaction, so a 50,000-row
+import never holds SQLite's write lock for more than one part (other writers wait for one
+part's inserts, not for the whole import). If the file turns out unreadable further down,
 or the import fails, the rows already saved for the batch are deleted and the batch is
 marked FAILED with the reason, so a batch is either wholly imported or not at all. Bad
 rows are never saved and are reported with their row number, column and reason, for the
@@ -44,6 +44,8 @@ from advisor.models import Assessment, ImportBatch
 from clusters.snapshot import Snapshot, get_snapshot
 
 CHUNK_ROWS = 1000
+# Rows saved per transaction: SQLite holds its one write lock while they are inserted.
+SAVE_ROWS = 250
 DEFAULT_MAX_ROWS = 50_000
 VALUE_MAX = 100
 
@@ -209,17 +211,21 @@ def import_spreadsheet(
             good = validate_chunk(
                 chunk, columns=columns, vocabulary=vocabulary, snapshot=snapshot, report=report
             )
-            # One short transaction per chunk: its rows and the batch's progress together.
-            with transaction.atomic():
-                if good:
-                    _rank_and_save(good, batch=batch, user=user, snapshot=snapshot,
-                                   builder=builder, report=report, link_for=link_for)
-                report.rows_ok += len(good)
-                if batch is not None:
-                    ImportBatch.objects.filter(pk=batch.pk).update(
-                        rows_total=report.rows_total, rows_ok=report.rows_ok,
-                        heartbeat_at=timezone.now(),
-                    )
+            # Short transactions: SAVE_ROWS rows and the batch's progress in each. The rows
+            # are ranked before the first write, and SQLite takes its write lock only then.
+            step = SAVE_ROWS if batch is not None else max(len(good), 1)
+            for start in range(0, max(len(good), 1), step):
+                part = good[start:start + step]
+                with transaction.atomic():
+                    if part:
+                        _rank_and_save(part, batch=batch, user=user, snapshot=snapshot,
+                                       builder=builder, report=report, link_for=link_for)
+                    report.rows_ok += len(part)
+                    if batch is not None:
+                        ImportBatch.objects.filter(pk=batch.pk).update(
+                            rows_total=report.rows_total, rows_ok=report.rows_ok,
+                            heartbeat_at=timezone.now(),
+                        )
             _forget_logged_queries()
             if progress is not None:
                 progress(len(chunk))
