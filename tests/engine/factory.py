@@ -31,19 +31,20 @@ FACTOR_NAMES = {
     "policy": ("정책", "Policy", "政策"),
     "openness": ("개방성", "Openness", "开放"),
     "pilot": ("시험생산", "Pilot", "中试"),
+    "korea_link": ("한국 네트워크", "Korean network", "韩国网络"),
 }
 
-# research, manufacturing, market, capital, cost, talent, policy, openness, pilot
+# research, manufacturing, market, capital, cost, talent, policy, openness, pilot, korea_link
 CLUSTER_SCORES = {
-    "jjj": (95, 60, 75, 85, 35, 92, 85, 60, 55),
-    "yrd": (88, 88, 90, 90, 40, 90, 82, 85, 85),
-    "gba": (80, 95, 88, 88, 38, 85, 80, 92, 95),
-    "chengyu": (65, 70, 68, 60, 72, 68, 75, 50, 60),
-    "mid_yangtze": (72, 72, 62, 55, 75, 70, 72, 45, 62),
-    "shandong": (60, 80, 65, 55, 70, 60, 65, 60, 65),
-    "guanzhong": (75, 60, 45, 40, 78, 65, 65, 35, 50),
-    "northeast": (60, 65, 40, 35, 82, 55, 60, 45, 45),
-    "west_hub": (35, 45, 30, 30, 90, 35, 80, 30, 40),
+    "jjj": (95, 60, 75, 85, 35, 92, 85, 60, 55, 82),
+    "yrd": (88, 88, 90, 90, 40, 90, 82, 85, 85, 88),
+    "gba": (80, 95, 88, 88, 38, 85, 80, 92, 95, 78),
+    "chengyu": (65, 70, 68, 60, 72, 68, 75, 50, 60, 58),
+    "mid_yangtze": (72, 72, 62, 55, 75, 70, 72, 45, 62, 46),
+    "shandong": (60, 80, 65, 55, 70, 60, 65, 60, 65, 92),
+    "guanzhong": (75, 60, 45, 40, 78, 65, 65, 35, 50, 56),
+    "northeast": (60, 65, 40, 35, 82, 55, 60, 45, 45, 76),
+    "west_hub": (35, 45, 30, 30, 90, 35, 80, 30, 40, 12),
 }
 
 CLUSTER_NAMES = {

@@ -17,6 +17,7 @@ from advisor.engine.scoring import (
     contribution_tenths,
     sort_planes,
 )
+from clusters.vocabulary import FACTORS
 
 from . import factory
 
@@ -123,7 +124,7 @@ def test_all_zero_needs_use_the_default_weights(kb):
 
 
 def test_scores_are_absolute_adding_a_cluster_changes_no_other_score(kb):
-    extra = factory.cluster("taiwan_strait", (99, 99, 99, 99, 99, 99, 99, 99, 99), {"ai": 5})
+    extra = factory.cluster("taiwan_strait", (99,) * len(FACTORS), {"ai": 5})
     bigger = factory.build(extra=(extra,))
     intake = parse_intake(factory.intake_data(), kb)
     before = {e["cluster"]: (e["score"], e["sector_fit"], e["needs_fit"])
