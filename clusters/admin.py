@@ -200,6 +200,17 @@ class CityMetricAdmin(SimpleHistoryAdmin):
     list_select_related = ("city", "source")
 
 
+@admin.register(kb.PlanCluster)
+class PlanClusterAdmin(SimpleHistoryAdmin):
+    """The 19 national city clusters of the 14th Five-Year Plan and the cluster covering each."""
+
+    list_display = ("key", "name_ko", "name_zh", "cluster", source_link)
+    list_filter = ("cluster", "source__kind")
+    search_fields = ("key", "name_ko", "name_en", "name_zh", "note_ko", "note_en")
+    autocomplete_fields = ("source",)
+    list_select_related = ("cluster", "source")
+
+
 @admin.register(kb.DatasetVersion)
 class DatasetVersionAdmin(admin.ModelAdmin):
     list_display = ("revision", "changed_at")
@@ -245,12 +256,3 @@ class ClusterSectorFactorAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("rationale"))
     def short_rationale(self, obj: kb.ClusterSectorFactor) -> str:
         return obj.rationale_ko[:80]
-
-
-@admin.register(kb.PlanCluster)
-class PlanClusterAdmin(SimpleHistoryAdmin):
-    list_display = ("key", "name_ko", "name_en", "name_zh", "cluster", source_link)
-    list_filter = ("cluster", "source__kind")
-    search_fields = ("key", "name_ko", "name_en", "name_zh", "note_ko", "note_en")
-    list_select_related = ("cluster", "source")
-    autocomplete_fields = ("source",)

@@ -54,6 +54,9 @@ CLUSTERS: tuple[str, ...] = (
     "guanzhong",
     "northeast",
     "west_hub",
+    "west_strait",
+    "central_plains",
+    "asean_gateway",
 )
 
 # The kinds of the Korean network (clusters.KoreaLink.kind) in the order pages and the brief
