@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from advisor.batch.io import Table, write_csv_binary, write_xlsx
+from advisor.engine.verdict import verdict
 from advisor.gcpause import gc_paused
 from advisor.models import Assessment
 from clusters.snapshot import Snapshot
@@ -103,7 +104,8 @@ class RowBuilder:
             info = self.cities.get(first.get("slug", ""))
             city = info.with_zh(self.language) if info else first.get("name", "")
         robustness = result.get("robustness") or {}
-        clear = robustness.get("clear_winner")
+        # The same verdict as the result page and the brief (advisor.engine.verdict).
+        clear = verdict(result).clear if ranking else None
         cells += [
             city,
             robustness.get("top_share"),

@@ -26,8 +26,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from advisor.briefs.fonts import css_family
-from advisor.charts import cluster_label, contributions_chart, ranking_bar_chart
+from advisor.charts import cluster_label, contributions_chart, ranking_bar_chart, shown
 from advisor.engine.explain import split_source, stage_label
+from advisor.engine.verdict import Verdict, verdict
 from clusters import models as kb
 from clusters.snapshot import Snapshot, SourceRef
 
@@ -39,9 +40,6 @@ MAX_FIRMS = 8
 MAX_EVENTS = 8
 # The charts are drawn at the text width (174 mm = 658 CSS px), so they print 1:1, unscaled.
 CHART_WIDTH = 656
-# Words for robustness: the share of plausible weightings under which the top stays first.
-ROBUST_SHARE = 0.8
-FAIR_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -113,26 +111,6 @@ def brief_date(assessment: Any) -> dt.date:
     if created is None:
         return timezone.localdate()
     return timezone.localtime(created).date() if timezone.is_aware(created) else created.date()
-
-
-def robustness_words(robustness: Mapping[str, Any]) -> dict[str, Any]:
-    share = robustness.get("top_share")
-    try:
-        share_value = float(share)
-    except (TypeError, ValueError):
-        return {"percent": None, "verdict": "", "sentence": ""}
-    percent = round(share_value * 100)
-    if share_value >= ROBUST_SHARE:
-        verdict = gettext("a robust choice")
-    elif share_value >= FAIR_SHARE:
-        verdict = gettext("a fairly robust choice")
-    else:
-        verdict = gettext("a close call")
-    sentence = gettext(
-        "It comes first in %(percent)s%% of plausible weightings of the company's needs: "
-        "%(verdict)s."
-    ) % {"percent": percent, "verdict": verdict}
-    return {"percent": percent, "verdict": verdict, "sentence": sentence}
 
 
 def flip_sentence(
@@ -479,7 +457,8 @@ def build_context(
     ]
     top_city = top["cities"][0] if top and top["cities"] else None
     company = intake.get("company_name") or getattr(assessment, "company_name", "")
-    words = robustness_words(robustness)
+    # The one verdict of every output (advisor.engine.verdict), naming the runner-up.
+    decided = verdict(result, runner["name"] if runner else "")
     flip = flip_sentence(robustness, runner["name"] if runner else "", factor_names)
     stage = intake.get("stage", "")
 
@@ -503,10 +482,9 @@ def build_context(
         "runner_up": runner,
         "alternatives": alternatives,
         "excluded": excluded,
-        "robustness": words,
+        "verdict": decided,
         "summary_sentences": summary_sentences(
-            company=company, top=top, top_city=top_city, runner=runner,
-            robustness=robustness, words=words, flip=flip,
+            company=company, top=top, top_city=top_city, decided=decided, flip=flip,
         ),
         "method_paragraphs": method_paragraphs(robustness),
         # SVG documents (every text escaped by advisor.charts) that render.py serves to
@@ -553,16 +531,15 @@ def summary_sentences(
     company: str,
     top: Mapping[str, Any] | None,
     top_city: Mapping[str, Any] | None,
-    runner: Mapping[str, Any] | None,
-    robustness: Mapping[str, Any],
-    words: Mapping[str, Any],
+    decided: Verdict,
     flip: str,
 ) -> list[str]:
     """Two to four plain sentences; built here (not in the template) so that each is one
-    translatable string and the template escapes it once, as text."""
+    translatable string and the template escapes it once, as text. How certain the first
+    place is comes from the shared verdict, word for word as on the result page."""
     if not top:
         return []
-    values = {"company": company, "cluster": top["name"], "score": f"{top['score']:.1f}"}
+    values = {"company": company, "cluster": top["name"], "score": shown(top["score"], 1)}
     if top_city:
         first = gettext(
             "For %(company)s the best fit is %(cluster)s (score %(score)s out of 100), "
@@ -578,14 +555,8 @@ def summary_sentences(
             gettext("What weighs most in its favour: %(factors)s.")
             % {"factors": ", ".join(top["strongest"])}
         )
-    robust = words.get("sentence", "")
-    margin = robustness.get("margin")
-    if runner and margin is not None:
-        robust = " ".join(filter(None, [robust, gettext(
-            "It leads the runner-up, %(runner_up)s, by %(margin)s points."
-        ) % {"runner_up": runner["name"], "margin": f"{float(margin):.1f}"}]))
-    if robust:
-        sentences.append(robust)
+    if decided.sentence:
+        sentences.append(decided.sentence)
     if flip:
         sentences.append(flip)
     return sentences

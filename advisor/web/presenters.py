@@ -17,6 +17,7 @@ from django.utils.translation import get_language, gettext
 
 from advisor import charts
 from advisor.engine.explain import split_source
+from advisor.engine.verdict import percent_of, verdict
 from clusters.models import Cluster, Factor, Sector, localized
 
 
@@ -52,10 +53,9 @@ def cluster_zh(entry: Mapping[str, Any], language: str | None = None) -> str:
 
 
 def percent(share: Any) -> str:
-    try:
-        return number_format(round(float(share) * 100))
-    except (TypeError, ValueError):
-        return "–"
+    # The verdict's rounding (half up), so the page and the brief print the same percent.
+    value = percent_of(share)
+    return "–" if value is None else number_format(value)
 
 
 def robustness_sentence(result: Mapping[str, Any]) -> str:
@@ -193,6 +193,7 @@ def result_context(
     for entry in ranking:
         entry["role"] = (roles or {}).get(str(entry.get("cluster")), "")
     robustness = result.get("robustness") or {}
+    decided = verdict(result)
     excluded = [
         {**e, "display_name": cluster_name(e), "display_zh": cluster_zh(e)}
         for e in result.get("excluded") or []
@@ -204,7 +205,9 @@ def result_context(
         "alternatives": ranking[1:3],
         "excluded": excluded,
         "robustness": robustness,
-        "clear_winner": bool(robustness.get("clear_winner", True)),
+        # One verdict for the page, the brief, the API and the export (METHODOLOGY §7).
+        "verdict": decided,
+        "clear_winner": decided.clear,
         "robustness_sentence": robustness_sentence(result),
         "robustness_details": robustness_details(result, names),
         "chart": ranking_chart(result),
