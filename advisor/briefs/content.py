@@ -79,9 +79,15 @@ class SourceLine:
         publisher ("KIC China (글로벌혁신센터)" -> "KIC China")."""
         en = _lang(language) == "en"
         publisher = self.publisher
+        title = self.title
+        halves = [part.strip() for part in title.split(" / ")]
+        if len(halves) == 2:
+            # A title kept in both languages, "Korean / English": the reader's half.
+            title = halves[1] if en else halves[0]
         if en:
             publisher = _HANGUL_ASIDE.sub("", publisher).strip()
-        return {"title": (self.title_en or self.title) if en else self.title,
+            title = self.title_en or title
+        return {"title": title,
                 "publisher": publisher, "published": self.published, "url": self.url}
 
 
@@ -143,14 +149,30 @@ def format_period(period: str) -> str:
     return re.sub(r"^(\d{4})\s*Q(\d)\s*-\s*Q(\d)$", r"\1 Q\2–Q\3", period.strip())
 
 
-def format_value(value: Decimal | float, unit: str) -> str:
+# Units of 100 million yuan, as the knowledge base stores them (in English or Korean).
+_HUNDRED_MILLION_YUAN = ("CNY 100m", "억 위안", "억위안")
+
+
+def format_value(value: Decimal | float, unit: str, language: str = "ko") -> str:
+    """A metric as each language writes it: Korean "9,422억 위안", "3위", "5.4%";
+    English "CNY 942.2 bn", "No. 3", "5.4%". Unknown units follow the number."""
     number = float(value)
-    text = f"{number:,.1f}" if abs(number) < 1000 else f"{number:,.0f}"
-    text = text.removesuffix(".0")
     unit = unit.strip()
+    en = _lang(language) == "en"
+
+    def plain(n: float) -> str:
+        text = f"{n:,.1f}" if abs(n) < 1000 else f"{n:,.0f}"
+        return text.removesuffix(".0")
+
     if unit in ("%", "％"):
-        return f"{text}%"
-    return f"{text} {unit}".strip()
+        return f"{plain(number)}%"
+    if unit in _HUNDRED_MILLION_YUAN:
+        if en:
+            return f"CNY {plain(number / 10)} bn"
+        return f"{plain(number)}억 위안"
+    if unit.lower() == "rank":
+        return f"No. {number:.0f}" if en else f"{number:.0f}위"
+    return f"{plain(number)} {unit}".strip()
 
 
 def brief_date(assessment: Any) -> dt.date:
@@ -209,12 +231,11 @@ def _rebuilt_exclusion(entry: Mapping[str, Any], intake: Mapping[str, Any],
                        factor_names: Mapping[str, str]) -> str:
     """An exclusion reason said again from the stored intake, for results older than the
     engine's bilingual ``reason_i18n`` (call under the brief's language)."""
-    if not entry.get("code"):
-        return ""
-    if entry.get("code") == "excluded":
+    requested = entry.get("cluster") in (intake.get("exclude") or ())
+    if entry.get("code") == "excluded" or (not entry.get("code") and requested):
         return gettext("Excluded at the company's request.")
     minimums = intake.get("minimums") or {}
-    if not isinstance(minimums, Mapping) or not minimums:
+    if not entry.get("code") or not isinstance(minimums, Mapping) or not minimums:
         return ""
     parts = ", ".join(
         f"{factor_names.get(str(code), str(code))} ≥ {value}" for code, value in minimums.items()
@@ -273,7 +294,8 @@ def _entry_context(
     )
     strongest = [_in_sentence(factor_names.get(c["factor"], c["factor"]), language)
                  for c in contributions[:3] if float(c.get("points") or 0) > 0]
-    caveats = text_in(entry, "caveats", language, stored_language=result_language) or []
+    caveats = text_in(entry, "caveats", language, stored_language=result_language,
+                      strict=True) or []
     return {
         "rank": entry.get("rank"),
         "code": code,
@@ -285,9 +307,12 @@ def _entry_context(
         "cities": cities,
         "core_cities": core_cities,
         "city_note": client_text(str(text_in(entry, "city_note", language,
-                                             stored_language=result_language) or "")),
+                                             stored_language=result_language,
+                                             strict=True) or "")),
         "city_names": ", ".join(c["name"] for c in cities[:2]) or ", ".join(core_cities),
         "caveats": caveat_lines(caveats, sources),
+        # Caveats stored in the other language only (results before method 2026.12).
+        "caveats_elsewhere": bool(entry.get("caveats")) and not caveats,
         "strongest": strongest,
         "role": client_text(info.role(language)) if info else "",
         "summary": client_text(info.summary_en if _lang(language) == "en" else info.summary_ko)
@@ -337,6 +362,10 @@ def city_detail(city: Mapping[str, Any], language: str, snapshot: Snapshot | Non
 
     if isinstance(city.get("detail_i18n"), Mapping):
         detail = str(text_in(city, "detail", language, stored_language=result_language))
+    elif result_language and _lang(str(result_language)) != _lang(language):
+        # Another language's stored sentence would break the brief's language: rebuilt or
+        # left out (the city's name still stands).
+        detail = rebuilt()
     else:
         detail = rebuilt() or str(city.get("detail") or city.get("reason", ""))
     return client_text(split_source(detail)[0])
@@ -401,7 +430,7 @@ def _metrics(city_slugs: list[str], language: str, sources: Sources) -> dict[str
                 continue
             names[slug] = row.city.name_en if en else row.city.name_ko
             key = (metric, format_period(row.period))
-            grid.setdefault(key, {})[slug] = format_value(row.value, row.unit)
+            grid.setdefault(key, {})[slug] = format_value(row.value, row.unit, language)
             number = sources.cite(row.source)
             numbers = cited.setdefault(key, [])
             if number is not None and number not in numbers:

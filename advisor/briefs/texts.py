@@ -57,6 +57,7 @@ def text_in(
     *,
     stored_language: str | None,
     rebuild: Callable[[], Any] | None = None,
+    strict: bool = False,
 ) -> Any:
     """The text (or list of texts) ``entry[field]`` in ``language`` ("ko" | "en").
 
@@ -65,7 +66,8 @@ def text_in(
     2. else the stored ``entry[field]`` when the assessment was made in ``language``;
     3. else ``rebuild()`` (the caller's rebuild from the stored intake and codes) when
        given and it returns something;
-    4. else the stored text: better a sentence in the other language than none.
+    4. else the stored text, or with ``strict`` nothing ("" or []): a client document
+       in one language leaves out what it cannot say in that language.
     """
     lang = "en" if str(language).startswith("en") else "ko"
     stored = entry.get(field)
@@ -77,11 +79,11 @@ def text_in(
         if all(texts):
             return texts
     if stored_language and str(stored_language).startswith(lang):
-        return stored if stored is not None else ("" if not isinstance(stored, list) else [])
+        return stored if stored is not None else ""
     if rebuild is not None:
         rebuilt = rebuild()
         if rebuilt:
             return rebuilt
-    if stored is None:
-        return ""
+    if strict or stored is None:
+        return [] if isinstance(stored, list) else ""
     return stored
