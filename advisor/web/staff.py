@@ -158,7 +158,8 @@ def _detail_page(
         **_brief_links(assessment),
         "sector_name": presenters.sector_name(assessment.sector),
         "stage_label": stage_label(str(assessment.intake.get("stage") or "")),
-        **presenters.result_context(assessment.result, names, presenters.cluster_roles()),
+        **presenters.result_context(assessment.result, names, presenters.cluster_roles(),
+                                    client=False),
     }
     return render(request, "staff/assessment_detail.html", context, status=status)
 

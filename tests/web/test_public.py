@@ -206,7 +206,15 @@ def test_result_page_is_private_and_shows_the_ranking(client, assessment,
         assert f'data-cluster="{entry["cluster"]}"' in html
     # Robustness in one plain sentence.
     share = round(assessment.result["robustness"]["top_share"] * 100)
-    assert f"{share} %" in html
+    assert f"{share}%" in html  # Korean writes "86%", no space
+
+
+def test_result_page_offers_the_brief_in_the_other_language_too(client, assessment):
+    html = client.get(reverse("result", args=[assessment.token])).content.decode()
+    url = reverse("brief-token", args=[assessment.token])
+    assert f'href="{url}"' in html
+    other = "en" if assessment.language == "ko" else "ko"
+    assert f'href="{url}?lang={other}"' in html
 
 
 def test_result_page_links_the_pdf_brief(client, assessment):
