@@ -642,8 +642,10 @@ def consultant_signature(user: Any, language: str) -> str:
     staff profile in ``language`` (the other language's name, then the account's first and
     last name as fallbacks), else "KIC China consultant". Never the login name."""
     lang = _lang(language)
+    with translation.override(lang):
+        fallback = gettext("KIC China consultant")
     if user is None:
-        return gettext("KIC China consultant")
+        return fallback
     profile = getattr(user, "staff_profile", None) if _has_profile(user) else None
     other = "ko" if lang == "en" else "en"
     name = ""
@@ -653,7 +655,7 @@ def consultant_signature(user: Any, language: str) -> str:
         title = getattr(profile, f"title_{lang}")
     name = name or user.get_full_name().strip()
     if not name:
-        return gettext("KIC China consultant")
+        return fallback
     return f"{name}, {title}" if title else name
 
 
