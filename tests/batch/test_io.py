@@ -321,3 +321,14 @@ def test_korean_header_fixture_matches_the_template():
     from advisor.batch.columns import KOREAN_HEADERS
 
     assert list(KOREAN_HEADERS.values()) == KOREAN_HEADER
+
+
+def test_spreadsheets_with_the_earlier_korean_headers_still_read(snapshot):
+    from advisor.batch.columns import Vocabulary, resolve_columns
+
+    vocabulary = Vocabulary.for_snapshot(snapshot)
+    old = resolve_columns(["회사명", "주력 분야", "보조 분야", "단계", "제외 클러스터"], vocabulary)
+    new = resolve_columns(["회사명", "주력 분야", "기타 분야", "기업 유형", "제외할 도시군"],
+                          vocabulary)
+    assert old.index == new.index
+    assert {"secondary_sectors", "stage", "exclude"} <= set(new.index)
