@@ -212,7 +212,8 @@ def result_context(
     ranking = [entry_view(e, names, result_language=stored_language, client=client)
                for e in result.get("ranking") or [] if isinstance(e, Mapping)]
     for entry in ranking:
-        entry["role"] = (roles or {}).get(str(entry.get("cluster")), "")
+        role = (roles or {}).get(str(entry.get("cluster")), "")
+        entry["role"] = client_text(role) if client else role
     robustness = result.get("robustness") or {}
     decided = verdict(result)
     excluded = [

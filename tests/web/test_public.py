@@ -309,3 +309,30 @@ def test_consultation_needs_the_token_and_a_post(client, assessment):
     )
     assert response.status_code == 404
     assert not Lead.objects.exists()
+
+
+def _with_marked_caveat(assessment):
+    result = dict(assessment.result)
+    result["ranking"] = [dict(e) for e in result["ranking"]]
+    result["ranking"][0]["caveats"] = ["임대료가 높다(검증 필요). 엔지니어 연봉이 높다(seed 003)."]
+    result["ranking"][0]["caveats_i18n"] = [{
+        "ko": "임대료가 높다(검증 필요). 엔지니어 연봉이 높다(seed 003).",
+        "en": "Rents are high (to verify). Engineers earn a lot (seed 003).",
+    }]
+    Assessment.objects.filter(pk=assessment.pk).update(result=result)
+
+
+def test_an_english_result_page_of_a_korean_assessment_reads_english(client, assessment):
+    _with_marked_caveat(assessment)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("result", args=[assessment.token]),
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Engineers earn a lot." in html
+    for internal in ("to verify", "seed 003", "Rents are high", "검증 필요", "엔지니어"):
+        assert internal not in html, internal
+
+
+def test_the_staff_page_keeps_the_verification_marks(staff_client, assessment):
+    _with_marked_caveat(assessment)
+    html = staff_client.get(reverse("staff-assessment", args=[assessment.pk])).content.decode()
+    assert "검증 필요" in html and "seed 003" in html
