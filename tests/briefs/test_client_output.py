@@ -39,8 +39,10 @@ def allowed_hangul() -> set[str]:
 
 
 def _split_sources(text: str) -> tuple[str, str]:
-    body, _sep, sources = text.rpartition("\nSources\n")
-    return (body, sources) if body else (text, "")
+    """(everything before the source list, the source list); the heading may open a page
+    (after a form feed) as well as follow a line."""
+    parts = re.split(r"(?:^|[\n\f])Sources\n", text)
+    return ("".join(parts[:-1]), parts[-1]) if len(parts) > 1 else (text, "")
 
 
 @pytest.mark.parametrize("key", ["en", "en_old", "hostile"])
