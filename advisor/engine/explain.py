@@ -176,6 +176,12 @@ def _cities(
     found: Mapping[str, str],
 ) -> tuple[dict[str, Any], ...]:
     best: dict[str, tuple[int, SpecialtyInfo, list[str]]] = {}
+    # Specialties per city in the company's sectors: on equal points, the city with the
+    # deeper evidence comes first.
+    depth: dict[str, int] = {}
+    for item in prep.cluster_specialties[cluster]:
+        if item.specialty.sector == sector or item.specialty.sector in secondary:
+            depth[item.city.slug] = depth.get(item.city.slug, 0) + 1
     for item in prep.cluster_specialties[cluster]:
         spec = item.specialty
         matched = sorted(item.concepts & found.keys())
@@ -190,7 +196,8 @@ def _cities(
     snapshot = prep.snapshot
     ranked = sorted(
         best.items(),
-        key=lambda kv: (-kv[1][0], not snapshot.cities[kv[0]].is_core, kv[0]),
+        key=lambda kv: (-kv[1][0], -depth.get(kv[0], 0), not snapshot.cities[kv[0]].is_core,
+                        kv[0]),
     )[:MAX_CITIES]
     rows = []
     for slug, (points, spec, labels) in ranked:
@@ -232,17 +239,19 @@ def _cities(
     return tuple(rows)
 
 
-def core_cities(prep: Prepared, cluster: int) -> list[dict[str, Any]]:
-    """The cluster's core cities (at most FALLBACK_CITIES), for orientation only: listed
-    apart from the recommended cities, never as a recommendation."""
-    return [
-        {"slug": city.slug, "name_i18n": {lang: city.name.with_zh(lang) for lang in ("ko", "en")}}
+def core_cities(prep: Prepared, cluster: int) -> tuple[tuple[str, dict[str, str]], ...]:
+    """(slug, {"ko": name, "en": name}) of the cluster's core cities (at most
+    FALLBACK_CITIES), for orientation only: listed apart from the recommended cities, never
+    as a recommendation. Shared and cached: callers copy the names."""
+    return _cached(prep, ("core-cities", cluster), lambda: tuple(
+        (city.slug, {lang: city.name.with_zh(lang) for lang in ("ko", "en")})
         for city in prep.core_cities[cluster][:FALLBACK_CITIES]
-    ]
+    ))
 
 
 def no_evidence_note(prep: Prepared, cluster: int, sector: str) -> dict[str, str]:
-    """Why a cluster names no city: no sourced specialty of the sector in its cities."""
+    """Why a cluster names no city: no sourced specialty of the sector in its cities
+    ({"ko": ..., "en": ...}, shared and cached: callers copy it)."""
 
     def build() -> tuple[dict[str, str]]:
         cluster_info = prep.snapshot.clusters[cluster]
@@ -254,7 +263,7 @@ def no_evidence_note(prep: Prepared, cluster: int, sector: str) -> dict[str, str
         ) % {"sector": sector_info.name.get(language),
              "cluster": cluster_info.name.get(language)}),)
 
-    return dict(_cached(prep, ("no-evidence", cluster, sector), build)[0])
+    return _cached(prep, ("no-evidence", cluster, sector), build)[0]
 
 
 def top_needs(needs: Mapping[str, float]) -> tuple[tuple[str, int], ...]:
@@ -279,25 +288,46 @@ def caveat_texts(prep: Prepared, cluster: int, top: tuple[tuple[str, int], ...],
 def _caveats(prep: Prepared, cluster: int, top: tuple[tuple[str, int], ...],
              sectors: tuple[str, ...]) -> list[dict[str, str]]:
     k = prep.sector_index[sectors[0]]
-    values = prep.sector_score_values[k][cluster]
-    weak = sorted(
-        (-need, values[prep.factor_index[code]], code) for code, need in top
-        if values[prep.factor_index[code]] is not None
-        and values[prep.factor_index[code]] < CAVEAT_SCORE
-    )
-    texts = [_weak_text(prep, cluster, k, code, -minus) for minus, _v, code in weak]
-    wanted = dict(top)
-    concerned = set(sectors)
-    for index, challenge in enumerate(prep.snapshot.clusters[cluster].challenges):
-        if challenge.factor is not None and challenge.factor not in wanted:
-            continue
-        if challenge.sectors and not concerned.intersection(challenge.sectors):
-            continue
-        texts.append(_challenge_text(prep, cluster, index))
+    weak_scores = _cached(prep, ("weak", cluster, k), lambda: _weak_scores(prep, cluster, k))[0]
+    texts = []
+    if weak_scores:
+        weak = sorted((-need, weak_scores[code], code) for code, need in top
+                      if code in weak_scores)
+        texts = [_weak_text(prep, cluster, k, code, -minus) for minus, _v, code in weak]
+    challenges = _cached(prep, ("challenges", cluster, sectors),
+                         lambda: _relevant_challenges(prep, cluster, sectors))
+    if challenges:
+        wanted = dict(top)
+        texts.extend(_challenge_text(prep, cluster, index) for factor, index in challenges
+                     if factor is None or factor in wanted)
     return texts
 
 
+def _weak_scores(prep: Prepared, cluster: int, k: int) -> tuple[dict[str, float]]:
+    """({factor: score} below CAVEAT_SCORE for a company of sector k,)."""
+    values = prep.sector_score_values[k][cluster]
+    return ({code: values[f] for f, code in enumerate(prep.factor_codes)
+             if values[f] is not None and values[f] < CAVEAT_SCORE},)
+
+
+def _relevant_challenges(prep: Prepared, cluster: int, sectors: tuple[str, ...]
+                         ) -> tuple[tuple[str | None, int], ...]:
+    """(factor, index) of the cluster's challenges that concern one of ``sectors`` or every
+    sector."""
+    concerned = set(sectors)
+    return tuple(
+        (challenge.factor, index)
+        for index, challenge in enumerate(prep.snapshot.clusters[cluster].challenges)
+        if not challenge.sectors or concerned.intersection(challenge.sectors)
+    )
+
+
 def _weak_text(prep: Prepared, cluster: int, k: int, code: str, need: int) -> dict[str, str]:
+    # Looked up before any closure is made: this runs once per weak factor of every result.
+    cached = prep.explain_cache.get(("weak-text", cluster, k, code, need))
+    if cached is not None:
+        return dict(cached[0])
+
     def build() -> tuple[dict[str, str]]:
         info = prep.snapshot.clusters[cluster]
         f = prep.factor_index[code]

@@ -41,15 +41,15 @@ MINIMUM_MAX: Final = 100
 # than the needs: whether this company's industry is concentrated here (strength,
 # specialisation, city evidence, the company's own words) decides the node of the network;
 # the needs then choose among the places where the industry is.
-SECTOR_WEIGHT: Final = 0.6
-NEEDS_WEIGHT: Final = 0.4
+SECTOR_WEIGHT: Final = 0.65
+NEEDS_WEIGHT: Final = 0.35
 
 # sector_fit = STRENGTH_SHARE * strength + SPECIALISATION_SHARE * specialisation
 #            + EVIDENCE_SHARE * city evidence + KEYWORD_SHARE * keyword evidence,
 # each part 0–100 (docs/METHODOLOGY.md §4).
 STRENGTH_MAX: Final = 5
-STRENGTH_SHARE: Final = 0.35
-SPECIALISATION_SHARE: Final = 0.20
+STRENGTH_SHARE: Final = 0.30
+SPECIALISATION_SHARE: Final = 0.25
 EVIDENCE_SHARE: Final = 0.10
 KEYWORD_SHARE: Final = 0.35
 # Within the strength part, the primary sector and the mean of the secondary sectors.

@@ -15,7 +15,7 @@ import numpy as np
 
 from clusters.snapshot import CityInfo, Snapshot, SpecialtyInfo
 
-from .keywords import KeywordIndex
+from .keywords import KeywordIndex, normalise
 from .method import (
     LQ_FULL,
     SECTOR_CAP_BASE,
@@ -75,6 +75,9 @@ class Prepared:
     # The same scores as JSON values per (cluster, factor): int when whole, None if missing.
     score_values: tuple[tuple[float | int | None, ...], ...]
     keywords: KeywordIndex
+    # Per sector (index), the concepts that merely name the sector ("AI" for an AI company):
+    # they say nothing the sector field does not, so they count as no evidence (§4).
+    sector_concepts: tuple[frozenset[str], ...]
     cluster_concepts: tuple[frozenset[str], ...]
     cluster_specialties: tuple[tuple[ClusterSpecialty, ...], ...]
     core_cities: tuple[tuple[CityInfo, ...], ...]
@@ -167,6 +170,14 @@ def _build(snapshot: Snapshot) -> Prepared:
             for row, mrow in zip(raw.tolist(), missing.tolist(), strict=True)
         ),
         keywords=index,
+        sector_concepts=tuple(
+            frozenset().union(*(
+                index.terms.get(normalise(name), frozenset())
+                for name in (sector.code, sector.name.ko, sector.name.en, sector.name.zh)
+                if name
+            ))
+            for sector in snapshot.sectors
+        ),
         cluster_concepts=cluster_concepts,
         cluster_specialties=cluster_specialties,
         core_cities=tuple(core_cities),

@@ -18,6 +18,7 @@ from clusters.snapshot import Snapshot
 
 from . import explain
 from .intake import Intake
+from .keywords import normalise
 from .method import (
     CLEAR_MARGIN,
     CLEAR_SHARE,
@@ -30,6 +31,7 @@ from .prepared import BASIS_CODES, Prepared, prepare
 from .robustness import flips, sample_counts
 from .scoring import (
     Scores,
+    best_match,
     contribution_order,
     contribution_tenths,
     inputs_for,
@@ -63,10 +65,31 @@ def _rank_many(intakes: list[Intake], snapshot: Snapshot) -> list[dict[str, Any]
     results: list[dict[str, Any]] = []
     for start in range(0, len(intakes), CHUNK):
         part = intakes[start:start + CHUNK]
-        found = [prep.keywords.match(i.keywords) if i.keywords else {} for i in part]
+        found = [company_concepts(prep, i) for i in part]
         scores, numbers = numeric(part, prep, found)
         results.extend(_assemble(prep, part, scores, numbers, found))
     return results
+
+
+def company_concepts(prep: Prepared, intake: Intake) -> Mapping[str, str]:
+    """The concepts of the company's keywords that can be evidence: those found in its text
+    (``KeywordIndex.match``), less those where the company's words merely name one of its
+    own sectors ("AI" for an AI company says nothing the sector field does not). A phrase
+    that only *contains* such a term ("파운드리 공정 장비") still counts."""
+    if not intake.keywords:
+        return {}
+    found = prep.keywords.match(intake.keywords)
+    index = prep.sector_index
+    named = prep.sector_concepts[index[intake.sector]].union(
+        *(prep.sector_concepts[index[s]] for s in intake.secondary_sectors)
+    )
+    if not named & found.keys():
+        return found
+    terms = prep.keywords.terms
+    return {
+        concept: label for concept, label in found.items()
+        if concept not in named or concept not in terms.get(normalise(label), ())
+    }
 
 
 def numeric(
@@ -175,7 +198,7 @@ def _result(
     city_rows = explain.per_cluster_slots(prep, ("cities", city_key))
     sectors = (intake.sector, *intake.secondary_sectors)
     caveat_rows = explain.per_cluster_slots(prep, ("caveats", top, sectors))
-    found_keys = found.keys()
+    found_set = frozenset(found)
     cluster_codes = prep.cluster_codes
 
     ranking = []
@@ -189,7 +212,7 @@ def _result(
              "need": weights[f], "factor_score": values[f], "basis": BASIS_CODES[basis[f]]}
             for f in points_order[c][:listed]
         ]
-        matched = (sorted({found[key] for key in found_keys & prep.cluster_concepts[c]})
+        matched = (sorted({found[key] for key in best_match(prep, c, found_set)})
                    if found else [])
         rows = city_rows[c]
         if rows is None:
@@ -226,12 +249,11 @@ def _result(
             core = explain.core_cities(prep, c)
             note = explain.no_evidence_note(prep, c, intake.sector)
             entry["core_cities"] = [
-                {"slug": city["slug"], "name": _pick(city["name_i18n"], language),
-                 "name_i18n": dict(city["name_i18n"])}
-                for city in core
+                {"slug": slug, "name": _pick(names_i18n, language), "name_i18n": dict(names_i18n)}
+                for slug, names_i18n in core
             ]
             entry["city_note"] = _pick(note, language)
-            entry["city_note_i18n"] = note
+            entry["city_note_i18n"] = dict(note)
         ranking.append(entry)
 
     excluded = []

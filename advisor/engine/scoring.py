@@ -136,11 +136,13 @@ def inputs_for(
                 excl_at[0].append(row)
                 excl_at[1].append(ci[code])
         if found:
-            # Matched concepts per cluster depend on the set of concepts only: cached.
+            # The concepts of the cluster's best-matching specialty depend on the set of
+            # concepts only: cached.
             key = ("match-counts", frozenset(found))
             counts = counts_cache.get(key)
             if counts is None:
-                counts = tuple(len(key[1] & cc) for cc in prep.cluster_concepts)
+                counts = tuple(len(best_match(prep, c, key[1]))
+                               for c in range(len(prep.cluster_codes)))
                 counts_cache[key] = counts
             match_rows.append(row)
             match_counts.append(counts)
@@ -166,6 +168,26 @@ def inputs_for(
         secondary_count, any_match=any(any(c) for c in match_counts),
         any_excluded=bool(excl_at[0]),
     )
+
+
+def best_match(prep: Prepared, cluster: int, found: frozenset[str]) -> frozenset[str]:
+    """The company's concepts found in the cluster's best-matching city specialty (the one
+    sharing most of them; ties: the first in the knowledge base's order).
+
+    Keyword evidence counts one specialty, not the union over the cluster's cities: a large
+    cluster whose many specialties each echo a generic word would otherwise collect more
+    matches for its size alone (§4 of docs/METHODOLOGY.md)."""
+    key = ("best-match", cluster, found)
+    best = prep.explain_cache.get(key)
+    if best is None:
+        best = frozenset()
+        if found & prep.cluster_concepts[cluster]:
+            for item in prep.cluster_specialties[cluster]:
+                shared = found & item.concepts
+                if len(shared) > len(best):
+                    best = shared
+        prep.explain_cache[key] = best
+    return best  # type: ignore[return-value]
 
 
 def effective_weights(needs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
