@@ -137,6 +137,26 @@ class DecisionNote(models.Model):
         return f"{self.cluster}: {self.note[:40]}"
 
 
+class StaffProfile(models.Model):
+    """How a consultant signs what reaches a client: full name and title in Korean and
+    English. A login name is an account detail and never appears in a brief."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    name_ko = models.CharField(_("full name (Korean)"), max_length=100, blank=True)
+    name_en = models.CharField(_("full name (English)"), max_length=100, blank=True)
+    title_ko = models.CharField(_("job title (Korean)"), max_length=100, blank=True)
+    title_en = models.CharField(_("job title (English)"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return self.name_en or self.name_ko or str(self.pk)
+
+
 class BriefFile(models.Model):
     """A rendered PDF brief, generated once per assessment/language/versions and reused."""
 

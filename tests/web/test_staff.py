@@ -157,7 +157,7 @@ def test_detail_shows_result_scenarios_leads_and_decisions(staff_client, assessm
 def test_detail_names_the_company_stage_in_words_not_its_code(staff_client, make_assessment):
     assessment = make_assessment(stage="sme")
     html = staff_client.get(reverse("staff-assessment", args=[assessment.pk])).content.decode()
-    assert "<dd>중소기업</dd>" in html and "<dd>sme</dd>" not in html
+    assert "<dd>중소·중견기업</dd>" in html and "<dd>sme</dd>" not in html
 
 
 def test_decision_note_is_saved_and_shown_in_the_history(staff_client, assessment, staff_user):
