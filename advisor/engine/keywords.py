@@ -26,9 +26,10 @@ from types import MappingProxyType
 
 from clusters.snapshot import GlossaryGroup, SpecialtyInfo
 
-# Text is NFKC-normalised first, so the half-width ･ (U+FF65) arrives as ・ and the small
-# and full-width commas (﹐ ﹑ ，) as , and 、.
-_PHRASE_SPLIT = re.compile(r"[,;/|\n\r\t、，；·ㆍ・‧•∙⋅]+")
+# Text is NFKC-normalised first, so the half-width ･ (U+FF65) arrives as ・, the small and
+# full-width commas (﹐ ﹑ ，) as , and 、, and ㆍ (U+318D) as the jamo ᆞ (U+119E), which
+# modern Korean uses only as this dot.
+_PHRASE_SPLIT = re.compile(r"[,;/|\n\r\t、，；·ㆍᆞ・‧•∙⋅]+")
 # Categories dropped by normalisation: punctuation (P*), separators (Z*), control/format.
 _DROP = ("P", "Z", "Cc", "Cf")
 # ASCII terms shorter than this only match as a whole phrase or word ("ai", "ev", "5g").
