@@ -32,3 +32,17 @@ def memory_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def assessment(snapshot):
+    """A stored public assessment (Sori Labs, the design example's company)."""
+    from advisor.engine import parse_intake
+    from advisor.services import assessment_create
+
+    intake = parse_intake(
+        {"company_name": "Sori Labs", "sector": "ai", "keywords": "speech recognition",
+         "language": "ko"},
+        snapshot,
+    )
+    return assessment_create(intake=intake, origin="public", snapshot=snapshot)
