@@ -136,6 +136,7 @@ if REDIS_URL:
     _shared_cache = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "advisor"),
         # Fail fast when Redis is unreachable: the fallback answers instead.
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
@@ -147,7 +148,6 @@ else:
 CACHES = {
     "default": {
         "BACKEND": "advisor.cache.FallbackCache",
-        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "advisor") if REDIS_URL else "",
         "OPTIONS": {"PRIMARY": _shared_cache, "VERIFY_WRITES": not REDIS_URL},
     }
 }
