@@ -5,7 +5,8 @@
 Uses the code-built 9-cluster snapshot of tests/engine/factory.py, so no database is needed.
 Prints:
 
-* one intake: median engine time of ``rank`` (validation excluded), target < 1 ms;
+* one intake: median engine time of ``rank`` (validation excluded), target < 5 ms
+  (issue 15: the sector-specific method of 2026.12-1 may cost time within that);
 * 10,000 intakes, step by step, as the engine runs them (passes of ``ranking.CHUNK``
   intakes): intakes turned into arrays, scores + knock-outs + order, flips, rounded
   contributions and their order, robustness samples, then the whole numeric engine
@@ -62,7 +63,6 @@ from advisor.engine.scoring import (  # noqa: E402
     inputs_for,
     score,
 )
-from advisor.gcpause import gc_paused  # noqa: E402
 from tests.engine import factory  # noqa: E402
 
 
@@ -120,7 +120,7 @@ def main() -> None:
     s = rng.random((n_factors, n_clusters))
     floor1 = median_time(lambda: np.argsort(w1 @ s, axis=1), args.runs)
     print(f"one intake      rank(): {single * 1e3:7.3f} ms (median of {args.runs}); "
-          f"target < 1 ms: {'met' if single < 1e-3 else 'NOT met'}")
+          f"target < 5 ms: {'met' if single < 5e-3 else 'NOT met'}")
     print(f"                floor (1x{n_factors} @ {n_factors}x{n_clusters} + argsort): "
           f"{floor1 * 1e6:.1f} us; ratio {single / floor1:,.0f}x")
 
@@ -142,11 +142,12 @@ def main() -> None:
         lambda: [np.argmax(sample_weights @ s, axis=1) for _ in range(passes)], runs=3)
 
     parts = [intakes[i:i + chunk] for i in range(0, n, chunk)]
-    found = [[prep.keywords.match(i.keywords) if i.keywords else {} for i in part]
+    found = [[ranking.company_concepts(prep, i) for i in part]
              for part in parts]
     inputs = [inputs_for(part, prep, f) for part, f in zip(parts, found, strict=True)]
     scores = [score(i, prep) for i in inputs]
-    points = [contribution_tenths(sc.weights, sc.denominator, prep.scores, sc.needs_fit)[0]
+    points = [contribution_tenths(sc.weights, sc.denominator, sc.factor_scores,
+                                  sc.needs_fit)[0]
               for sc in scores]
 
     def each(step: Callable[[int], object]) -> Callable[[], object]:
@@ -156,17 +157,16 @@ def main() -> None:
         "inputs (intakes -> arrays, Python)": best_time(
             each(lambda k: inputs_for(parts[k], prep, found[k]))),
         "scores, knock-outs, order": best_time(each(lambda k: score(inputs[k], prep))),
-        "flips": best_time(each(lambda k: flips(scores[k], inputs[k].needs, prep.scores))),
+        "flips": best_time(each(lambda k: flips(scores[k], inputs[k].needs))),
         "contributions (largest remainder)": best_time(each(lambda k: contribution_tenths(
-            scores[k].weights, scores[k].denominator, prep.scores, scores[k].needs_fit))),
+            scores[k].weights, scores[k].denominator, scores[k].factor_scores,
+            scores[k].needs_fit))),
         "order of the contributions": best_time(each(lambda k: contribution_order(
             points[k], scores[k].weights > 0))),
     }
     t_samples = best_time(
-        each(lambda k: sample_counts(scores[k], prep.scores, prep.factor_codes)), runs=3)
-    with gc_paused():  # as in rank_many: the lists it makes are not garbage
-        t_numeric = best_time(each(lambda k: ranking.numeric(parts[k], prep, found[k])),
-                              runs=3)
+        each(lambda k: sample_counts(scores[k], prep.factor_codes)), runs=3)
+    t_numeric = best_time(each(lambda k: ranking.numeric(parts[k], prep, found[k])), runs=3)
     t_all = best_time(lambda: rank_many(intakes, snapshot), runs=3)
 
     print(f"\n{n:,} intakes in passes of {chunk}; floor ({n}x{n_factors} @ "

@@ -61,14 +61,32 @@ class ContributionDoc(serializers.Serializer):
     points = serializers.FloatField()
     weight = serializers.FloatField()
     factor_score = serializers.FloatField(allow_null=True)
+    basis = serializers.ChoiceField(
+        choices=["sector", "capped", "general"], required=False,
+        help_text="How factor_score was judged for the company's sector: sector-specific "
+                  "evidence, the general score capped by the sector's strength, or the "
+                  "general score (method 2026.12-1 on).")
+
+
+class TextsDoc(serializers.Serializer):
+    ko = serializers.CharField()
+    en = serializers.CharField()
 
 
 class RankedCityDoc(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(help_text="In the intake's language.")
+    reason_i18n = TextsDoc(required=False, help_text="The reason in Korean and English.")
     sector = serializers.CharField(allow_null=True)
     source = serializers.CharField(allow_null=True, allow_blank=True)
+    specialty = serializers.CharField(allow_null=True, required=False,
+                                      help_text="The specialty that is the evidence.")
+
+
+class CoreCityDoc(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
 
 
 class NamesDoc(serializers.Serializer):
@@ -86,14 +104,24 @@ class RankedClusterDoc(serializers.Serializer):
     sector_fit = serializers.FloatField(min_value=0, max_value=100)
     needs_fit = serializers.FloatField(min_value=0, max_value=100)
     contributions = ContributionDoc(many=True)
-    cities = RankedCityDoc(many=True)
+    cities = RankedCityDoc(
+        many=True, help_text="Cities recommended on evidence: a sourced specialty in the "
+                             "company's sector or one matching its keywords. May be empty.")
+    core_cities = CoreCityDoc(
+        many=True, required=False,
+        help_text="Only when no city has evidence: the core cities, for orientation only.")
+    city_note = serializers.CharField(required=False,
+                                      help_text="Why no city is recommended, when none is.")
     caveats = serializers.ListField(child=serializers.CharField())
+    caveats_i18n = TextsDoc(many=True, required=False,
+                            help_text="The caveats in Korean and English, in the same order.")
 
 
 class ExcludedDoc(serializers.Serializer):
     cluster = serializers.CharField()
     name = serializers.CharField()
     reason = serializers.CharField()
+    reason_i18n = TextsDoc(required=False)
 
 
 class FlipDoc(serializers.Serializer):

@@ -35,11 +35,11 @@ from .method import (
     KEYWORDS_MAX,
     LANGUAGES,
     MINIMUM_MAX,
-    NEED_DEFAULT,
     NEED_MAX,
     NEED_MIN,
     SECONDARY_MAX,
     STAGES,
+    need_default,
 )
 
 FIELDS = (
@@ -326,7 +326,7 @@ def parse_intake(data: object, snapshot: Snapshot) -> Intake:
         keywords=keywords,
         stage=stage,
         language=language,
-        needs=MappingProxyType({f: given.get(f, NEED_DEFAULT) for f in factors}),
+        needs=MappingProxyType({f: given.get(f, need_default(f)) for f in factors}),
         exclude=exclude,
         # Snapshot order, so that equal intakes compare and serialise equal.
         minimums=MappingProxyType({f: minimums[f] for f in factors if f in minimums}),

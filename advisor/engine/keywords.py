@@ -13,7 +13,10 @@ writers list with (``·`` U+00B7, ``ㆍ`` U+318D, ``・`` U+30FB and its half-wi
 "5G, 6G, AI" is. A phrase matches a term when the phrase, or one of its
 space-separated words, *is* the term, or when the phrase *contains* the term and the term is
 long enough not to hide inside unrelated words (see :func:`_containable`): "ai" must stand
-alone, while "음성인식" is found in "음성인식기술".
+alone, while "음성인식" is found in "음성인식기술". The other way round, one of the company's
+words matches a longer term that contains it when the word is Korean or Chinese (written
+as compounds without spaces) and at least 3 characters: "연료전지" finds the specialty
+keyword "연료전지차".
 """
 
 from __future__ import annotations
@@ -35,6 +38,12 @@ _DROP = ("P", "Z", "Cc", "Cf")
 # ASCII terms shorter than this only match as a whole phrase or word ("ai", "ev", "5g").
 _MIN_ASCII_CONTAINED = 4
 _MIN_OTHER_CONTAINED = 2
+# A company's word found *inside* a longer term ("연료전지" in "연료전지차") must be Korean
+# or Chinese, where compounds are written without spaces, and at least this long: shorter
+# words ("부품", "parts") are too generic to point at one specialty. English compounds are
+# separate words, which the word-by-word match above already finds; an English word inside
+# a longer term ("manufacturing" in "contract manufacturing") is mostly a generic word.
+_MIN_OTHER_CONTAINING = 3
 _MATCH_CACHE_SIZE = 4096
 
 
@@ -50,6 +59,10 @@ def normalise(text: str) -> str:
 def _containable(term: str) -> bool:
     limit = _MIN_ASCII_CONTAINED if term.isascii() else _MIN_OTHER_CONTAINED
     return len(term) >= limit
+
+
+def _specific(word: str) -> bool:
+    return not word.isascii() and len(word) >= _MIN_OTHER_CONTAINING
 
 
 def phrases(text: str) -> list[str]:
@@ -118,6 +131,15 @@ class KeywordIndex:
                 if term in norm:
                     for concept in concepts:
                         found.setdefault(concept, phrase)
+            # The other way round: one of the company's words inside a longer term of the
+            # knowledge base ("연료전지" in the specialty keyword "연료전지차").
+            for label, key in candidates:
+                if not _specific(key):
+                    continue
+                for term, concepts in self.contained:
+                    if len(term) > len(key) and key in term:
+                        for concept in concepts:
+                            found.setdefault(concept, label)
         result = MappingProxyType(dict(sorted(found.items())))
         if len(self._cache) >= _MATCH_CACHE_SIZE:
             self._cache.clear()  # simple bound; intakes rarely repeat beyond a batch

@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 from django.utils import translation
 
-from advisor.gcpause import gc_paused
 from clusters.snapshot import Snapshot
 
 from . import explain
 from .intake import Intake
+from .keywords import normalise
 from .method import (
     CLEAR_MARGIN,
     CLEAR_SHARE,
@@ -27,10 +27,11 @@ from .method import (
     ROBUSTNESS_SAMPLES,
     ROBUSTNESS_SEED,
 )
-from .prepared import Prepared, prepare
+from .prepared import BASIS_CODES, Prepared, prepare
 from .robustness import flips, sample_counts
 from .scoring import (
     Scores,
+    best_match,
     contribution_order,
     contribution_tenths,
     inputs_for,
@@ -49,9 +50,7 @@ def rank_many(intakes: Iterable[Intake], snapshot: Snapshot) -> list[dict[str, A
     intakes = list(intakes)
     if not intakes:
         return []
-    # The results are large acyclic trees of dicts and lists (see advisor/gcpause.py).
-    with gc_paused():
-        return _rank_many(intakes, snapshot)
+    return _rank_many(intakes, snapshot)
 
 
 # Intakes per NumPy pass. Every step is row-independent, so chunking changes no result; it
@@ -66,10 +65,31 @@ def _rank_many(intakes: list[Intake], snapshot: Snapshot) -> list[dict[str, Any]
     results: list[dict[str, Any]] = []
     for start in range(0, len(intakes), CHUNK):
         part = intakes[start:start + CHUNK]
-        found = [prep.keywords.match(i.keywords) if i.keywords else {} for i in part]
+        found = [company_concepts(prep, i) for i in part]
         scores, numbers = numeric(part, prep, found)
         results.extend(_assemble(prep, part, scores, numbers, found))
     return results
+
+
+def company_concepts(prep: Prepared, intake: Intake) -> Mapping[str, str]:
+    """The concepts of the company's keywords that can be evidence: those found in its text
+    (``KeywordIndex.match``), less those where the company's words merely name one of its
+    own sectors ("AI" for an AI company says nothing the sector field does not). A phrase
+    that only *contains* such a term ("파운드리 공정 장비") still counts."""
+    if not intake.keywords:
+        return {}
+    found = prep.keywords.match(intake.keywords)
+    index = prep.sector_index
+    named = prep.sector_concepts[index[intake.sector]].union(
+        *(prep.sector_concepts[index[s]] for s in intake.secondary_sectors)
+    )
+    if not named & found.keys():
+        return found
+    terms = prep.keywords.terms
+    return {
+        concept: label for concept, label in found.items()
+        if concept not in named or concept not in terms.get(normalise(label), ())
+    }
 
 
 def numeric(
@@ -80,15 +100,14 @@ def numeric(
     indexing NumPy arrays element by element."""
     inputs = inputs_for(intakes, prep, found)
     scores = score(inputs, prep)
-    counts = sample_counts(scores, prep.scores, prep.factor_codes)
-    flip_factor, flip_to = flips(scores, inputs.needs, prep.scores)
+    counts = sample_counts(scores, prep.factor_codes)
+    flip_factor, flip_to = flips(scores, inputs.needs)
     points, needs_t = contribution_tenths(
-        scores.weights, scores.denominator, prep.scores, scores.needs_fit
+        scores.weights, scores.denominator, scores.factor_scores, scores.needs_fit
     )
     shares = scores.weights / scores.denominator[:, None]
     # Contributions are listed largest first (ties: factor order), factors the company gave
-    # no weight left out: sorted here for the whole batch rather than per cluster in
-    # Python, which then takes the first ``listed`` of each row.
+    # no weight left out: sorted here for the whole batch rather than per cluster in Python.
     weighted = scores.weights > 0
     points_order = contribution_order(points, weighted)
     score_t = tenths(scores.total)
@@ -99,7 +118,6 @@ def numeric(
         "score_f": (score_t / 10).tolist(),
         "sector_fit": (tenths(scores.sector_fit) / 10).tolist(),
         "needs_fit": (needs_t / 10).tolist(),
-        # Whole tenths, not floats: most are small ints, which Python does not allocate.
         "points": points.tolist(),
         "points_order": points_order.tolist(),
         "listed": weighted.sum(axis=1).tolist(),
@@ -108,7 +126,10 @@ def numeric(
         "primary": (tenths(scores.primary) / 10).tolist(),
         "secondary": (tenths(scores.secondary) / 10).tolist(),
         "has_secondary": scores.has_secondary.tolist(),
-        "bonus": (tenths(scores.bonus) / 10).tolist(),
+        "strength": (tenths(scores.strength) / 10).tolist(),
+        "specialisation": (tenths(scores.specialisation) / 10).tolist(),
+        "evidence": (tenths(scores.evidence) / 10).tolist(),
+        "keyword": (tenths(scores.keyword) / 10).tolist(),
         "order": scores.order.tolist(),
         "ranked": scores.ranked.tolist(),
         "defaulted": scores.defaulted.tolist(),
@@ -138,6 +159,10 @@ def _assemble(
     return results
 
 
+def _pick(texts: Mapping[str, str], language: str) -> str:
+    return texts["en" if language.startswith("en") else "ko"]
+
+
 def _result(
     prep: Prepared,
     intake: Intake,
@@ -164,35 +189,38 @@ def _result(
     weight_row = numbers["weight"][row]
     sector_row = numbers["sector_fit"][row]
     needs_row = numbers["needs_fit"][row]
-    primary_row = numbers["primary"][row]
-    secondary_row = numbers["secondary"][row]
-    bonus_row = numbers["bonus"][row]
-    city_key = (intake.sector, intake.secondary_sectors, tuple(found.items()), language)
+    k = prep.sector_index[intake.sector]
+    values_k = prep.sector_score_values[k]
+    basis_k = prep.basis[k].tolist()
+    lq_k = prep.location_quotients[k].tolist()
+    evidence_k = prep.evidence_by_sector[k].tolist()
+    city_key = (intake.sector, intake.secondary_sectors, tuple(found.items()))
     city_rows = explain.per_cluster_slots(prep, ("cities", city_key))
-    caveat_rows = explain.per_cluster_slots(prep, ("caveats", top, language))
-    found_keys = found.keys()
+    sectors = (intake.sector, *intake.secondary_sectors)
+    caveat_rows = explain.per_cluster_slots(prep, ("caveats", top, sectors))
+    found_set = frozenset(found)
     cluster_codes = prep.cluster_codes
-    score_values = prep.score_values
 
     ranking = []
     for position, c in enumerate(order[:ranked_count]):
         name, names, role = labels[c]
         points = points_row[c]
-        values = score_values[c]
+        values = values_k[c]
+        basis = basis_k[c]
         contributions = [
             {"factor": factor_codes[f], "points": points[f] / 10, "weight": weight_row[f],
-             "need": weights[f], "factor_score": values[f]}
+             "need": weights[f], "factor_score": values[f], "basis": BASIS_CODES[basis[f]]}
             for f in points_order[c][:listed]
         ]
-        matched = (sorted({found[k] for k in found_keys & prep.cluster_concepts[c]})
+        matched = (sorted({found[key] for key in best_match(prep, c, found_set)})
                    if found else [])
         rows = city_rows[c]
         if rows is None:
             rows = city_rows[c] = explain.city_rows(prep, c, city_key)
         caveat_list = caveat_rows[c]
         if caveat_list is None:
-            caveat_list = caveat_rows[c] = explain.caveat_texts(prep, c, top, language)
-        ranking.append({
+            caveat_list = caveat_rows[c] = explain.caveat_texts(prep, c, top, sectors)
+        entry: dict[str, Any] = {
             "rank": position + 1,
             "cluster": cluster_codes[c],
             "name": name,
@@ -202,29 +230,46 @@ def _result(
             "sector_fit": sector_row[c],
             "needs_fit": needs_row[c],
             "sector_detail": {
-                "primary": primary_row[c],
-                "secondary": secondary_row[c] if has_secondary else None,
-                "keyword_bonus": bonus_row[c],
+                "primary": numbers["primary"][row][c],
+                "secondary": numbers["secondary"][row][c] if has_secondary else None,
+                "strength": numbers["strength"][row][c],
+                "specialisation": numbers["specialisation"][row][c],
+                "location_quotient": round(lq_k[c], 2),
+                "city_evidence": numbers["evidence"][row][c],
+                "specialties": int(evidence_k[c]),
+                "keyword": numbers["keyword"][row][c],
                 "matched_keywords": matched,
             },
             "contributions": contributions,
-            "cities": explain.city_rows_copy(rows),
-            "caveats": list(caveat_list),
-        })
+            "cities": explain.localise_rows(rows, language),
+            "caveats": [_pick(t, language) for t in caveat_list],
+            "caveats_i18n": [dict(t) for t in caveat_list],
+        }
+        if not rows:
+            core = explain.core_cities(prep, c)
+            note = explain.no_evidence_note(prep, c, intake.sector)
+            entry["core_cities"] = [
+                {"slug": slug, "name": _pick(names_i18n, language), "name_i18n": dict(names_i18n)}
+                for slug, names_i18n in core
+            ]
+            entry["city_note"] = _pick(note, language)
+            entry["city_note_i18n"] = dict(note)
+        ranking.append(entry)
 
     excluded = []
     for c in sorted(order[ranked_count:]):  # in the snapshot's cluster order
         name, names, _role = labels[c]
         below_row = scores.below_minimum(row, c)
         below = tuple(
-            (code, prep.score_values[c][f], intake.minimums[code])
+            (code, values_k[c][f], intake.minimums[code])
             for f, code in enumerate(factor_codes)
             if below_row[f]
         )
         code = prep.cluster_codes[c]
-        kind, reason = explain.excluded_reason(prep, c, code in intake.exclude, below, language)
+        kind, reasons = explain.excluded_reason(prep, c, code in intake.exclude, below)
         excluded.append(
-            {"cluster": code, "name": name, "names": dict(names), "code": kind, "reason": reason}
+            {"cluster": code, "name": name, "names": dict(names), "code": kind,
+             "reason": _pick(reasons, language), "reason_i18n": reasons}
         )
 
     return {

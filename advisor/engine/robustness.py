@@ -64,13 +64,14 @@ def gamma_column(code: str, share: Fraction, *, seed: int, samples: int,
 
 
 def sample_counts(
-    scores: Scores, cluster_scores: np.ndarray, factor_codes: tuple[str, ...], *,
+    scores: Scores, factor_codes: tuple[str, ...], *,
     seed: int = ROBUSTNESS_SEED, samples: int = ROBUSTNESS_SAMPLES,
     concentration: float = DIRICHLET_CONCENTRATION,
 ) -> np.ndarray:
     weights = scores.weights
     n, nf = weights.shape
-    nc = cluster_scores.shape[0]
+    cluster_scores = scores.factor_scores  # (n, C, F): each intake's sector-conditioned scores
+    nc = cluster_scores.shape[1]
     # One table of the distinct columns this batch needs; row 0 is "weight 0, always 0".
     # Weights are small integers: key each cell by (factor, w, sum w) and look up only the
     # distinct keys (a few hundred at most), not every cell.
@@ -102,7 +103,7 @@ def sample_counts(
     # one (C x F) @ (F x samples) product per intake. np.matmul runs it as one gemm per
     # intake of the same shape, so an intake's result does not depend on its batch.
     blend = (SECTOR_WEIGHT * scores.sector_fit[:, :, None]
-             + NEEDS_WEIGHT * cluster_scores[None, :, :])  # (n, C, F)
+             + NEEDS_WEIGHT * cluster_scores)  # (n, C, F)
     counts = np.zeros((n, nc), dtype=np.int64)
     for start in range(0, n, _CHUNK):
         stop = min(n, start + _CHUNK)
@@ -118,8 +119,7 @@ def sample_counts(
     return counts
 
 
-def flips(scores: Scores, needs: np.ndarray, cluster_scores: np.ndarray
-          ) -> tuple[np.ndarray, np.ndarray]:
+def flips(scores: Scores, needs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(factor index or -1, new need) of the smallest single change that swaps 1st and 2nd.
 
     Arrays are laid out (F, V, n), intakes innermost, so that NumPy works along long rows
@@ -130,8 +130,8 @@ def flips(scores: Scores, needs: np.ndarray, cluster_scores: np.ndarray
     rows = np.arange(n)
     first = scores.order[:, 0]
     second = scores.order[:, 1] if scores.order.shape[1] > 1 else first
-    s_first = cluster_scores[first]  # (n, F)
-    s_second = cluster_scores[second]
+    s_first = scores.factor_scores[rows, first]  # (n, F)
+    s_second = scores.factor_scores[rows, second]
     values = np.arange(NEED_MIN, NEED_MAX + 1, dtype=float)  # (V,)
     # Changing need f from needs[f] to v, on the raw needs (the default applies afterwards).
     delta = values[None, :, None] - needs.T[:, None, :]  # (F, V, n)

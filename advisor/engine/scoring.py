@@ -9,7 +9,6 @@ it). Each step is still one NumPy operation over the whole batch.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import operator
 from collections.abc import Mapping, Sequence
@@ -19,14 +18,18 @@ import numpy as np
 
 from .intake import Intake
 from .method import (
-    KEYWORD_BONUS_MAX,
-    KEYWORD_POINTS,
+    EVIDENCE_SHARE,
+    KEYWORD_DECAY,
+    KEYWORD_SHARE,
     NEED_DEFAULT,
     NEEDS_WEIGHT,
     PRIMARY_SHARE,
     SECONDARY_MAX,
     SECONDARY_SHARE,
     SECTOR_WEIGHT,
+    SPECIALISATION_SHARE,
+    STRENGTH_SHARE,
+    need_default,
 )
 from .prepared import Prepared
 
@@ -58,21 +61,24 @@ class Inputs:
 class Scores:
     weights: np.ndarray  # (n, F) needs, or NEED_DEFAULT everywhere when all needs are 0
     defaulted: np.ndarray  # (n,) bool
+    factor_scores: np.ndarray  # (n, C, F) sector-conditioned factor scores (§3)
     numerator: np.ndarray  # (n, C) sum_f w_f * s_cf
     denominator: np.ndarray  # (n,) sum_f w_f
     needs_fit: np.ndarray  # (n, C)
-    primary: np.ndarray  # (n, C) 0–100
+    primary: np.ndarray  # (n, C) 0–100: the primary sector's strength
     # (n, C) mean over the secondary sectors, 0–100 (the primary's strength without any)
     secondary: np.ndarray
     has_secondary: np.ndarray  # (n,) bool
-    bonus: np.ndarray  # (n, C)
+    strength: np.ndarray  # (n, C) the strength part of sector_fit, 0–100
+    specialisation: np.ndarray  # (n, C) the specialisation part, 0–100
+    evidence: np.ndarray  # (n, C) the city-evidence part, 0–100
+    keyword: np.ndarray  # (n, C) the keyword part, 0–100
     sector_fit: np.ndarray  # (n, C)
     total: np.ndarray  # (n, C)
-    # (k, C, F) bool: which minimums each cluster misses, per distinct minimum setting of
-    # Inputs.minimum_table; minimum_rows and minimum_ids say which intake set which.
+    # (m, C, F) bool for the m intakes that set minimums (minimum_rows, ascending): which
+    # minimums each cluster misses.
     below: np.ndarray
     minimum_rows: np.ndarray
-    minimum_ids: np.ndarray
     knocked: np.ndarray  # (n, C) bool
     order: np.ndarray  # (n, C) cluster indices, ranked first; knocked-out ones last
     ranked: np.ndarray  # (n,) how many clusters are ranked (not knocked out)
@@ -81,7 +87,7 @@ class Scores:
         """Per factor: does ``cluster`` miss the minimum intake ``row`` set for it?"""
         at = int(np.searchsorted(self.minimum_rows, row))
         if at < len(self.minimum_rows) and self.minimum_rows[at] == row:
-            return self.below[self.minimum_ids[at], cluster].tolist()
+            return self.below[at, cluster].tolist()
         return [False] * self.below.shape[2]
 
 
@@ -97,7 +103,7 @@ def inputs_for(
         try:
             rows.append(pick(intake.needs))
         except KeyError:
-            rows.append(tuple(intake.needs.get(f, NEED_DEFAULT) for f in prep.factor_codes))
+            rows.append(tuple(intake.needs.get(f, need_default(f)) for f in prep.factor_codes))
     needs = np.fromiter(itertools.chain.from_iterable(rows), dtype=float, count=n * nf)
     needs = needs.reshape(n, nf)
     si = prep.sector_index
@@ -130,11 +136,13 @@ def inputs_for(
                 excl_at[0].append(row)
                 excl_at[1].append(ci[code])
         if found:
-            # Matched concepts per cluster depend on the set of concepts only: cached.
+            # The concepts of the cluster's best-matching specialty depend on the set of
+            # concepts only: cached.
             key = ("match-counts", frozenset(found))
             counts = counts_cache.get(key)
             if counts is None:
-                counts = tuple(len(key[1] & cc) for cc in prep.cluster_concepts)
+                counts = tuple(len(best_match(prep, c, key[1]))
+                               for c in range(len(prep.cluster_codes)))
                 counts_cache[key] = counts
             match_rows.append(row)
             match_counts.append(counts)
@@ -162,6 +170,26 @@ def inputs_for(
     )
 
 
+def best_match(prep: Prepared, cluster: int, found: frozenset[str]) -> frozenset[str]:
+    """The company's concepts found in the cluster's best-matching city specialty (the one
+    sharing most of them; ties: the first in the knowledge base's order).
+
+    Keyword evidence counts one specialty, not the union over the cluster's cities: a large
+    cluster whose many specialties each echo a generic word would otherwise collect more
+    matches for its size alone (§4 of docs/METHODOLOGY.md)."""
+    key = ("best-match", cluster, found)
+    best = prep.explain_cache.get(key)
+    if best is None:
+        best = frozenset()
+        if found & prep.cluster_concepts[cluster]:
+            for item in prep.cluster_specialties[cluster]:
+                shared = found & item.concepts
+                if len(shared) > len(best):
+                    best = shared
+        prep.explain_cache[key] = best
+    return best  # type: ignore[return-value]
+
+
 def effective_weights(needs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(weights, defaulted, sum of weights): all-zero needs say nothing about priorities,
     so the documented default applies to them instead."""
@@ -177,75 +205,69 @@ def effective_weights(needs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     return weights, defaulted, weights.sum(axis=1)
 
 
-def weighted_sum(weights: np.ndarray, scores: np.ndarray, *, integral: bool = False
-                 ) -> np.ndarray:
-    """sum_f w[i, f] * s[c, f] as (n, C), the same bits whatever the batch.
+def weighted_sum(weights: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """sum_f w[i, f] * s[i, c, f] as (n, C), the same bits whatever the batch.
 
-    With whole weights (0–5) and whole scores (0–100, as the knowledge base stores them)
-    every product and partial sum is a small integer, exact in floating point: any order of
-    addition gives the same result, so one matrix product is safe. Otherwise the factors are
-    added one by one in a fixed order.
+    The factors are added one by one in a fixed order (not as a BLAS product, whose order of
+    addition may depend on the batch shape), so a row's result never depends on its batch.
     """
-    if integral:
-        return weights @ scores.T
-    total = np.zeros((weights.shape[0], scores.shape[0]))
-    for f in range(scores.shape[1]):
-        total += weights[:, f, None] * scores[None, :, f]
+    total = np.zeros(scores.shape[:2])
+    for f in range(scores.shape[2]):
+        total += weights[:, f, None] * scores[:, :, f]
     return total
 
 
-def score(inputs: Inputs, prep: Prepared) -> Scores:
-    """Every cluster's scores for every intake, the knock-outs and the order.
+def saturating(count: np.ndarray) -> np.ndarray:
+    """100 * (1 - KEYWORD_DECAY ** count): 0, 50, 75, 87.5, ... for 0, 1, 2, 3 concepts."""
+    return 100.0 * (1.0 - np.power(KEYWORD_DECAY, count))
 
-    Written for few passes over the arrays (each NumPy operation is one pass): the engine
-    runs this on chunks of intakes small enough to stay in the processor's cache, where the
-    number of passes is what costs.
-    """
+
+def score(inputs: Inputs, prep: Prepared) -> Scores:
+    """Every cluster's scores for every intake, the knock-outs and the order (§3–§5)."""
     weights, defaulted, denominator = effective_weights(inputs.needs)
-    numerator = weighted_sum(weights, prep.scores, integral=prep.integral)
+    # Each intake judges the factors for its own primary sector: (n, C, F).
+    factor_scores = prep.sector_scores[inputs.primary]
+    numerator = weighted_sum(weights, factor_scores)
     needs_fit = numerator / denominator[:, None]
 
-    # (sectors + 1, C), contiguous, the last row all zeros: index -1 ("no sector") reads 0.
+    # (sectors + 1, C) tables, the last row all zeros: index -1 ("no sector") reads 0.
     by_sector = prep.strengths_by_sector
     primary = by_sector[inputs.primary]  # (n, C)
     count = inputs.secondary_count
     secondary = by_sector[inputs.secondary[:, 0]]
     widest = int(count.max(initial=0))
     for k in range(1, widest):  # left-aligned: only the columns some intake uses
-        secondary += by_sector[inputs.secondary[:, k]]
+        secondary = secondary + by_sector[inputs.secondary[:, k]]
     if widest > 1:
-        secondary /= np.maximum(count, 1)[:, None]
-    # base = 0.70 * primary + 0.15 * mean(secondary), which is 0.85 * primary without any.
-    sector_fit = np.multiply(primary, PRIMARY_SHARE)
-    sector_fit += SECONDARY_SHARE * secondary
-    if inputs.any_match:
-        bonus = np.multiply(inputs.matches, KEYWORD_POINTS)
-        np.minimum(bonus, KEYWORD_BONUS_MAX, out=bonus)
-        sector_fit += bonus
-    else:
-        bonus = np.zeros_like(primary)
+        secondary = secondary / np.maximum(count, 1)[:, None]
+    # Without secondary sectors the primary counts for them too (see inputs_for).
+    strength = PRIMARY_SHARE * primary + SECONDARY_SHARE * secondary
+    specialisation = prep.specialisation_by_sector[inputs.primary]
+    evidence = np.where(prep.evidence_by_sector[inputs.primary] > 0, 100.0, 0.0)
+    keyword = saturating(inputs.matches)
+    sector_fit = (STRENGTH_SHARE * strength + SPECIALISATION_SHARE * specialisation
+                  + EVIDENCE_SHARE * evidence + KEYWORD_SHARE * keyword)
     np.minimum(sector_fit, 100.0, out=sector_fit)
-    total = np.multiply(sector_fit, SECTOR_WEIGHT)
-    total += NEEDS_WEIGHT * needs_fit
+    total = SECTOR_WEIGHT * sector_fit + NEEDS_WEIGHT * needs_fit
 
     # A minimum of 0 asks for nothing; a missing score cannot meet a positive minimum.
-    # Worked out once per distinct setting, then handed to the intakes that chose it.
-    mins = inputs.minimum_table[:, None, :]
-    below = (mins > 0) & (prep.missing[None] | (prep.scores[None] < mins))  # (k, C, F)
     rows = inputs.minimum_rows
-    nc = prep.scores.shape[0]
+    nc = factor_scores.shape[1]
+    mins = inputs.minimum_table[inputs.minimum_ids][:, None, :]  # (m, 1, F)
+    missing = prep.sector_missing[inputs.primary[rows]]  # (m, C, F)
+    below = (mins > 0) & (missing | (factor_scores[rows] < mins))
     if rows.size or inputs.any_excluded:
         knocked = inputs.excluded.copy()
-        knocked[rows] |= below.any(axis=2)[inputs.minimum_ids]
+        knocked[rows] |= below.any(axis=2)
         ranked = nc - knocked.sum(axis=1)
     else:
         knocked = inputs.excluded
         ranked = np.full(len(primary), nc)
     order = rank_order(total, knocked)
     return Scores(
-        weights, defaulted, numerator, denominator, needs_fit, primary, secondary,
-        count > 0, bonus, sector_fit, total, below, rows, inputs.minimum_ids, knocked, order,
-        ranked,
+        weights, defaulted, factor_scores, numerator, denominator, needs_fit, primary,
+        secondary, count > 0, strength, specialisation, evidence, keyword, sector_fit, total,
+        below, rows, knocked, order, ranked,
     )
 
 
@@ -258,12 +280,7 @@ def rank_order(total: np.ndarray, knocked: np.ndarray) -> np.ndarray:
 
 def tenths(values: np.ndarray) -> np.ndarray:
     """Round to one decimal, as integer tenths (half up), the one rounding of every score."""
-    shifted = np.asarray(values) * 10.0 + 0.5
-    # Truncation is floor for the non-negative values every score has (and several times
-    # faster than np.floor); anything negative takes the general way.
-    if shifted.size and shifted.min() < 0:
-        return np.floor(shifted).astype(np.int64)
-    return shifted.astype(np.int64)
+    return np.floor(np.asarray(values) * 10.0 + 0.5).astype(np.int64)
 
 
 def contribution_tenths(
@@ -271,165 +288,48 @@ def contribution_tenths(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per-factor points (n, C, F) and needs_fit (n, C), in tenths, adding up exactly.
 
-    Points are w_f * s_cf / sum(w); each is floored to a tenth and the tenths still missing to
-    reach the rounded needs_fit go to the largest remainders (ties: factor order), so the
-    rounded contributions sum to the rounded needs_fit that is displayed.
+    ``scores`` is (n, C, F). Points are w_f * s_cf / sum(w); each is floored to a tenth and
+    the tenths still missing to reach the rounded needs_fit go to the largest remainders
+    (ties: factor order) — the largest-remainder (Hamilton) method — so the rounded
+    contributions sum to the rounded needs_fit that is displayed.
+
+    With whole weights and whole scores (the knowledge base stores integers) the remainders
+    are compared exactly: 10 * w_f * s_cf = q * sum(w) + r in integers, and r decides, so two
+    equal remainders tie exactly and go by factor order (in floating point they could differ
+    in the last bit).
     """
-    # The exact path needs whole, non-negative numbers whose products stay small (< 2^20,
-    # well inside float32's exact range): the knowledge base and the intake scale give that.
-    whole = (
-        weights.size > 0 and scores.size > 0
-        and _is_whole(weights) and _is_whole(scores)
-        and float(weights.min()) >= 0 and float(scores.min()) >= 0
-        and float(weights.max()) * float(scores.max()) * 10 < 2**20
-    )
-    if whole:
-        return _contribution_tenths_whole(weights, denominator, scores, needs_fit)
-    return _contribution_tenths_float(weights, denominator, scores, needs_fit)
+    target = tenths(needs_fit)
+    den = denominator[:, None, None]
+    if _is_whole(weights) and _is_whole(scores):
+        product = (scores * 10).astype(np.int64) * weights.astype(np.int64)[:, None, :]
+        den_i = den.astype(np.int64)
+        floors, remainders = np.divmod(product, den_i)
+    else:
+        exact = weights[:, None, :] * scores * 10.0 / den
+        floors = np.floor(exact).astype(np.int64)
+        remainders = exact - floors
+    missing = target - floors.sum(axis=2)
+    # In [0, F] by construction; clipped so a rounding surprise can never add a whole point.
+    missing = np.clip(missing, 0, scores.shape[2])
+    # Largest remainder first; a stable sort keeps factor order among equal remainders.
+    order = np.argsort(-remainders, axis=2, kind="stable")
+    position = np.empty_like(order)
+    np.put_along_axis(position, order, np.arange(scores.shape[2])[None, None, :], axis=2)
+    points = floors + (position < missing[:, :, None])
+    return points, points.sum(axis=2)
 
 
 def _is_whole(values: np.ndarray) -> bool:
-    # Compared with a truncated copy (np.floor is several times slower on this NumPy).
-    return bool(np.all(values == values.astype(np.int64)))
-
-
-# Intakes per pass of the whole-number contributions: (F x C x chunk) int32 planes of a few
-# hundred KB stay in cache and are reused by the allocator, where planes for all 10,000
-# intakes at once (3 MB each) cost more in fresh pages than in arithmetic.
-_CHUNK = 2048
-_INT16_MAX = int(np.iinfo(np.int16).max)
-_INT32_MAX = int(np.iinfo(np.int32).max)
-
-
-def _contribution_tenths_whole(
-    weights: np.ndarray, denominator: np.ndarray, scores: np.ndarray, needs_fit: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The same for whole weights and scores (the knowledge base stores whole scores), in
-    exact integer arithmetic.
-
-    10 * w_f * s_cf = q * sum(w) + r: q tenths are certain, r / sum(w) is the remainder.
-    Remainders are ranked with a vectorised sorting network over the F factor planes (a
-    per-row argsort of 90,000 rows of 9 cost 15 ms; the network about 1 ms), on the key
-    r * 2^k + (F - 1 - f), unique within a row, which puts equal remainders in factor order.
-    (The float version ranked some exactly equal remainders by rounding noise instead.)
-
-    Planes are laid out (F, C, n), intakes innermost, so every operation runs over long
-    rows; ``points`` is returned as an (n, C, F) view of that layout.
-    """
-    n, nf = weights.shape
-    nc = scores.shape[0]
-    tens = (scores.T * 10).astype(np.int32)[:, :, None]  # (F, C, 1)
-    w_t = weights.T.astype(np.int32)  # (F, n)
-    den = denominator.astype(np.int32)
-    target = tenths(needs_fit).T  # (C, n)
-    shift = max(1, (nf - 1).bit_length())
-    tie = np.arange(nf - 1, -1, -1, dtype=np.int32)[:, None, None]
-    small = (int(den.max(initial=1)) << shift) < _INT16_MAX
-    points = np.empty((nf, nc, n), dtype=np.int32)
-    for start in range(0, n, _CHUNK):
-        part = slice(start, min(n, start + _CHUNK))
-        d = den[part]
-        # order="C": left to itself NumPy may lay a broadcast product out in an order that
-        # makes every later operation on it several times slower.
-        product = np.multiply(tens, w_t[:, None, part], order="C")  # (F, C, m)
-        # Exact: product < 2^24 (checked by the caller), so the float32 quotient is within
-        # a rounding error far below 1 / sum(w) of the true one and truncates to floor(a/b).
-        floors = (product.astype(np.float32) / d.astype(np.float32)).astype(np.int32)
-        keys = product - floors * d  # the remainders, 0 <= r < sum(w)
-        keys <<= shift
-        keys += tie
-        missing = target[:, part] - floors.sum(axis=0, dtype=np.int64)
-        missing = np.clip(missing, 0, nf)  # in [0, F] by construction; clipped for safety
-        if small:
-            keys = keys.astype(np.int16)
-        ascending = sort_first_axis(keys)
-        # The missing-th largest key is the threshold; none missing -> above every key.
-        at = np.minimum(nf - missing, nf - 1)[None]
-        threshold = np.take_along_axis(ascending, at, axis=0)
-        threshold[missing[None] == 0] = _INT16_MAX if small else _INT32_MAX
-        np.add(floors, keys >= threshold, out=points[:, :, part])
-    return points.transpose(2, 1, 0), points.sum(axis=0, dtype=np.int64).T
+    return bool(values.size == 0 or np.all(values == np.round(values)))
 
 
 def contribution_order(points: np.ndarray, listed: np.ndarray) -> np.ndarray:
     """(n, C, F) factor indices by points, largest first (ties: factor order), for the
-    factors ``listed`` (n, F bool); a row's entries after its listed count are -1. A
-    sorting network over the factor planes, as in :func:`_contribution_tenths_whole`."""
-    n, nc, nf = points.shape
-    shift = max(1, (nf - 1).bit_length())
-    mask = (1 << shift) - 1
-    planes = points.transpose(2, 1, 0)  # (F, C, n): contiguous when from the whole path
-    listed_t = listed.T[:, None, :]  # (F, 1, n)
-    tie = np.arange(nf - 1, -1, -1, dtype=np.int64)[:, None, None]
-    order = np.empty((nf, nc, n), dtype=np.int64)
-    for start in range(0, n, _CHUNK):
-        part = slice(start, min(n, start + _CHUNK))
-        keys = planes[:, :, part].astype(np.int64)
-        keys <<= shift
-        keys += tie
-        keys = np.where(listed_t[:, :, part], keys, -1)
-        if int(keys.max(initial=0)) < _INT32_MAX:
-            keys = keys.astype(np.int32)
-        descending = sort_first_axis(keys)[::-1]
-        order[:, :, part] = np.where(descending >= 0, nf - 1 - (descending & mask), -1)
-    return order.transpose(2, 1, 0)
-
-
-def _contribution_tenths_float(
-    weights: np.ndarray, denominator: np.ndarray, scores: np.ndarray, needs_fit: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    exact = weights[:, None, :] * scores[None, :, :] / denominator[:, None, None] * 10.0
-    floors = np.floor(exact)
-    remainders = exact - floors
-    target = tenths(needs_fit)
-    missing = target - floors.sum(axis=2).astype(np.int64)
-    # Bounded by the count of factors (it is in [0, F] by construction, clipped for safety).
-    missing = np.clip(missing, 0, exact.shape[2])
-    order = np.argsort(-remainders, axis=2, kind="stable")
-    position = np.empty_like(order)
-    np.put_along_axis(position, order, np.arange(exact.shape[2])[None, None, :], axis=2)
-    points = floors.astype(np.int64) + (position < missing[:, :, None])
-    return points, points.sum(axis=2)
-
-
-# Below this many positions per plane a plain sort along the planes is faster than the
-# network's few dozen whole-array operations (each has a fixed cost of a microsecond or so).
-_NETWORK_FROM = 2048
-
-
-@functools.cache
-def sorting_network(size: int) -> tuple[tuple[int, int], ...]:
-    """Comparators (i, j), i < j, of Batcher's odd-even merge sort for ``size`` inputs."""
-    pairs = []
-    p = 1
-    while p < size:
-        k = p
-        while k >= 1:
-            for j in range(k % p, size - k, 2 * k):
-                for i in range(min(k, size - j - k)):
-                    if (i + j) // (2 * p) == (i + j + k) // (2 * p):
-                        pairs.append((i + j, i + j + k))
-            k //= 2
-        p *= 2
-    return tuple(pairs)
-
-
-def sort_first_axis(values: np.ndarray) -> np.ndarray:
-    """``np.sort(values, axis=0)``: for many positions by the sorting network over the
-    planes ``values[0], values[1], ...`` (see :func:`sort_planes`), for few by np.sort."""
-    if values.shape[0] == 0 or values[0].size < _NETWORK_FROM:
-        # Few positions (a single intake, say): one sort call beats dozens of tiny ones.
-        return np.sort(values, axis=0)
-    return np.stack(sort_planes(list(values)))
-
-
-def sort_planes(planes: list[np.ndarray]) -> list[np.ndarray]:
-    """Sort across same-shaped arrays, element by element: afterwards planes[0] <= planes[1]
-    <= ... at every position. A few dozen whole-array min/max operations instead of one
-    small sort per position."""
-    planes = list(planes)
-    for i, j in sorting_network(len(planes)):
-        low = np.minimum(planes[i], planes[j])
-        planes[j] = np.maximum(planes[i], planes[j])
-        planes[i] = low
-    return planes
+    factors ``listed`` (n, F bool); a row's entries after its listed count are -1."""
+    nf = points.shape[2]
+    # Points are never negative, so an unlisted factor's key of -1 sorts after every listed
+    # one; a stable sort keeps factor order among equal points.
+    keys = np.where(listed[:, None, :], points, -1)
+    order = np.argsort(-keys, axis=2, kind="stable")
+    counts = listed.sum(axis=1)
+    return np.where(np.arange(nf)[None, None, :] < counts[:, None, None], order, -1)

@@ -122,6 +122,10 @@ def entry_view(entry: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, 
                 "points": c.get("points") or 0,
                 "weight_percent": percent(c.get("weight")) if c.get("weight") is not None else "–",
                 "factor_score": c.get("factor_score"),
+                # How the score was judged for the company's sector (method 2026.12-1 on):
+                # "sector" (sector-specific evidence), "capped" (the general score capped
+                # by the sector's strength) or "general"; absent in older results.
+                "basis": c.get("basis"),
             }
             for c in entry.get("contributions") or []
             if isinstance(c, Mapping)

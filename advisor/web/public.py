@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -20,8 +20,10 @@ from advisor.models import Assessment
 from advisor.web import chinamap, kb, presenters
 from advisor.web.forms import ConsultForm, IntakeForm
 from advisor.web.services import lead_create
+from advisor.web.validation import method_validation
 from advisor.web.views import private, ratelimited, url_or_none
 from clusters.models import Factor
+from clusters.snapshot import get_snapshot
 
 ViewFunc = Callable[..., HttpResponse]
 
@@ -128,7 +130,11 @@ def method(request: HttpRequest) -> HttpResponse:
     numbers = {
         "primary": round(m.PRIMARY_SHARE * 100),
         "secondary": round(m.SECONDARY_SHARE * 100),
-        "keyword_bonus": f"{m.KEYWORD_BONUS_MAX:g}",
+        "strength": round(m.STRENGTH_SHARE * 100),
+        "specialisation": round(m.SPECIALISATION_SHARE * 100),
+        "evidence": round(m.EVIDENCE_SHARE * 100),
+        "keyword": round(m.KEYWORD_SHARE * 100),
+        "lq_full": f"{m.LQ_FULL:g}",
         "need_default": m.NEED_DEFAULT,
         "sector_weight": round(m.SECTOR_WEIGHT * 100),
         "needs_weight": round(m.NEEDS_WEIGHT * 100),
@@ -138,8 +144,16 @@ def method(request: HttpRequest) -> HttpResponse:
         "caveat_need": m.CAVEAT_NEED,
         "caveat_score": m.CAVEAT_SCORE,
     }
+    language = get_language() or "ko"
+    snapshot_names = {c.code: c.name.with_zh(language) for c in get_snapshot().clusters}
+    validation = method_validation()
+    for row in validation["rows"]:
+        row["answer_name"] = snapshot_names.get(row["answer"])
+        row["accepted_names"] = [snapshot_names.get(code) or code for code in row["accepted"]]
     return render(
         request,
         "web/method.html",
-        {"factors": kb.with_loc(Factor.objects.all()), "m": numbers, "version": m.METHOD_VERSION},
+        {"factors": kb.with_loc(Factor.objects.all()), "m": numbers,
+         "version": m.METHOD_VERSION, "validation": validation,
+         "cluster_count": len(snapshot_names)},
     )

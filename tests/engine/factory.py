@@ -19,7 +19,11 @@ from clusters.snapshot import (
     SourceRef,
     SpecialtyInfo,
 )
-from clusters.vocabulary import FACTORS, SECTORS
+from clusters.vocabulary import SECTORS
+
+# The factors of this test knowledge base (the engine takes whatever the snapshot holds).
+FACTORS = ("research", "manufacturing", "market", "capital", "cost", "talent", "policy",
+           "openness", "pilot", "korea_link")
 
 FACTOR_NAMES = {
     "research": ("연구", "Research", "研发"),
@@ -31,20 +35,28 @@ FACTOR_NAMES = {
     "policy": ("정책", "Policy", "政策"),
     "openness": ("개방성", "Openness", "开放"),
     "pilot": ("시험생산", "Pilot", "中试"),
+    "korea_link": ("한국 네트워크", "Korean network", "韩国网络"),
 }
 
-# research, manufacturing, market, capital, cost, talent, policy, openness, pilot
+# research, manufacturing, market, capital, cost, talent, policy, openness, pilot, korea_link
 CLUSTER_SCORES = {
-    "jjj": (95, 60, 75, 85, 35, 92, 85, 60, 55),
-    "yrd": (88, 88, 90, 90, 40, 90, 82, 85, 85),
-    "gba": (80, 95, 88, 88, 38, 85, 80, 92, 95),
-    "chengyu": (65, 70, 68, 60, 72, 68, 75, 50, 60),
-    "mid_yangtze": (72, 72, 62, 55, 75, 70, 72, 45, 62),
-    "shandong": (60, 80, 65, 55, 70, 60, 65, 60, 65),
-    "guanzhong": (75, 60, 45, 40, 78, 65, 65, 35, 50),
-    "northeast": (60, 65, 40, 35, 82, 55, 60, 45, 45),
-    "west_hub": (35, 45, 30, 30, 90, 35, 80, 30, 40),
+    "jjj": (95, 60, 75, 85, 35, 92, 85, 60, 55, 80),
+    "yrd": (88, 88, 90, 90, 40, 90, 82, 85, 85, 85),
+    "gba": (80, 95, 88, 88, 38, 85, 80, 92, 95, 70),
+    "chengyu": (65, 70, 68, 60, 72, 68, 75, 50, 60, 50),
+    "mid_yangtze": (72, 72, 62, 55, 75, 70, 72, 45, 62, 45),
+    "shandong": (60, 80, 65, 55, 70, 60, 65, 60, 65, 95),
+    "guanzhong": (75, 60, 45, 40, 78, 65, 65, 35, 50, 55),
+    "northeast": (60, 65, 40, 35, 82, 55, 60, 45, 45, 75),
+    "west_hub": (35, 45, 30, 30, 90, 35, 80, 30, 40, 10),
 }
+
+# Scores of a cluster on a factor *for one sector* (cluster, sector, factor, score).
+SECTOR_FACTORS = [
+    ("west_hub", "data_centers", "cost", 98),
+    ("west_hub", "data_centers", "policy", 95),
+    ("yrd", "data_centers", "cost", 20),
+]
 
 CLUSTER_NAMES = {
     "jjj": ("징진지", "Beijing–Tianjin–Hebei", "京津冀"),
@@ -156,6 +168,9 @@ def cluster(code: str, scores: tuple[int, ...] | None = None,
         challenges = (
             ChallengeInfo("jjj-research-gap", "manufacturing", "연구 성과의 산업화 격차",
                           "Gap between research and industry", "seed-000"),
+            # Concerns car makers only: never a caveat for an AI or biotech company.
+            ChallengeInfo("jjj-car-glut", None, "내연기관차 과잉 설비", "Surplus engine-car plants",
+                          "seed-001", sectors=("ev", "autonomous_driving")),
         )
     elif code == "west_hub":
         challenges = (
@@ -175,6 +190,12 @@ def cluster(code: str, scores: tuple[int, ...] | None = None,
             s: Fact(float(v), "", "", "seed-001") for s, v in strengths.items()
         },
         challenges=challenges,
+        sector_factors={
+            sector: {f: Fact(float(v), f"{code} {sector} {f} 근거",
+                             f"{code} {sector} {f} rationale", "seed-001")
+                     for c, sec, f, v in SECTOR_FACTORS if c == code and sec == sector}
+            for sector in {sec for c, sec, _f, _v in SECTOR_FACTORS if c == code}
+        },
     )
 
 

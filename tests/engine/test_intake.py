@@ -7,6 +7,7 @@ import pytest
 from django.utils import translation
 
 from advisor.engine import NEED_DEFAULT, IntakeError, parse_intake
+from advisor.engine.method import need_default
 
 from .factory import intake_data
 
@@ -29,7 +30,8 @@ def test_it_accepts_the_design_example(kb):
 def test_missing_needs_take_the_documented_default(kb):
     intake = parse_intake({"company_name": "A", "sector": "ai", "needs": {"talent": 5}}, kb)
     assert intake.needs["talent"] == 5
-    assert all(intake.needs[f] == NEED_DEFAULT for f in kb.factor_codes if f != "talent")
+    assert all(intake.needs[f] == need_default(f) for f in kb.factor_codes if f != "talent")
+    assert need_default("research") == NEED_DEFAULT
     assert list(intake.needs) == list(kb.factor_codes)
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from advisor.engine import normalise, parse_intake, rank
 from advisor.engine.keywords import phrases
+from advisor.engine.method import KEYWORD_SHARE
 from advisor.engine.prepared import prepare
 
 from . import factory
@@ -76,7 +77,10 @@ def test_a_keyword_match_lifts_sector_fit_and_names_the_city(kb):
     def entry(result, code):
         return next(e for e in result["ranking"] if e["cluster"] == code)
 
-    assert entry(voice, "yrd")["sector_fit"] == entry(plain, "yrd")["sector_fit"] + 7.5
+    # One concept of the company's words: half of the keyword part (docs/METHODOLOGY.md §4).
+    lift = KEYWORD_SHARE * 50
+    assert entry(voice, "yrd")["sector_fit"] == pytest.approx(
+        entry(plain, "yrd")["sector_fit"] + lift, abs=0.1)
     assert entry(voice, "jjj")["sector_fit"] == entry(plain, "jjj")["sector_fit"]
     hefei = entry(voice, "yrd")["cities"][0]
     assert hefei["slug"] == "hefei"

@@ -9,10 +9,12 @@ from hypothesis import strategies as st
 from advisor.engine import IntakeError, parse_intake, rank
 from advisor.engine.intake import FIELDS
 from advisor.engine.prepared import prepare
+from advisor.engine.ranking import company_concepts
 from advisor.engine.scoring import inputs_for, score
-from clusters.vocabulary import CLUSTERS, FACTORS, SECTORS
+from clusters.vocabulary import CLUSTERS, SECTORS
 
 from . import factory
+from .factory import FACTORS
 
 KB = factory.build()  # module level: hypothesis runs many examples against one snapshot
 
@@ -67,7 +69,7 @@ def test_adding_a_cluster_leaves_the_other_scores_unchanged(data, extra):
 
 def _exact(intake):
     prep = prepare(KB)
-    found = [prep.keywords.match(intake.keywords)]
+    found = [company_concepts(prep, intake)]
     return score(inputs_for([intake], prep, found), prep)
 
 
@@ -86,7 +88,8 @@ def test_raising_a_need_never_favours_the_cluster_that_scores_lower_on_it(
                                              factor: intake.needs[factor] + raise_by}}, KB)
     before, after = _exact(intake), _exact(raised)
     f = KB.factor_codes.index(factor)
-    scores = prepare(KB).scores
+    # The factor scores the intake is judged on: those of its primary sector (§3).
+    scores = prepare(KB).sector_scores[KB.sector_codes.index(intake.sector)]
     for a in range(len(KB.clusters)):
         for b in range(len(KB.clusters)):
             if scores[a, f] >= scores[b, f]:

@@ -58,12 +58,11 @@ def test_an_empty_batch_is_an_empty_list(kb):
 
 
 def test_the_engines_passes_do_not_change_any_result(kb, monkeypatch):
-    # ranking.CHUNK intakes per NumPy pass, and scoring's own passes for the contributions:
-    # passes of 7 and of 2 cut this batch at many places and must give the same results.
-    from advisor.engine import ranking, scoring
+    # ranking.CHUNK intakes per NumPy pass: passes of 7 cut this batch at many places and
+    # must give the same results.
+    from advisor.engine import ranking
 
     intakes = varied_intakes(kb, 60, seed=5)
     whole = rank_many(intakes, kb)
     monkeypatch.setattr(ranking, "CHUNK", 7)
-    monkeypatch.setattr(scoring, "_CHUNK", 2)
     assert rank_many(intakes, kb) == whole

@@ -61,8 +61,9 @@ def test_clear_winner_follows_the_documented_thresholds(kb):
 @pytest.mark.parametrize(
     ("sector", "needs", "flips"),
     [
-        # EV: the YRD and the GBA are both national leaders, the needs decide (close calls).
-        ("ev", {"research": 4, "talent": 5, "cost": 2}, True),
+        # EV: the YRD and the GBA are both national leaders, the needs decide (close calls),
+        # except where the GBA's EV strength is the more distinctive for it (specialisation).
+        ("ev", {"research": 4, "talent": 5, "cost": 2}, False),
         ("ev", {"manufacturing": 5, "pilot": 5, "cost": 1}, True),
         ("ev", {"cost": 5, "policy": 3}, True),
         ("ev", {"market": 3, "openness": 3, "capital": 3}, True),
