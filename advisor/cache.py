@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError
@@ -53,18 +54,31 @@ class _WriteLost(Exception):
 
 class FallbackCache(BaseCache):
     """``CACHES`` entry: ``{"BACKEND": "advisor.cache.FallbackCache", "OPTIONS": {"PRIMARY":
-    {"BACKEND": ..., "LOCATION": ...}, "VERIFY_WRITES": bool}}``."""
+    "shared" or {"BACKEND": ..., "LOCATION": ...}, "VERIFY_WRITES": bool}}``."""
 
     def __init__(self, location: str, params: dict[str, Any]) -> None:
         options = dict(params.get("OPTIONS") or {})
-        primary = dict(options.pop("PRIMARY"))
+        primary = options.pop("PRIMARY")
         self.verify_writes = bool(options.pop("VERIFY_WRITES", False))
         super().__init__({**params, "OPTIONS": options})
-        backend = import_string(primary.pop("BACKEND"))
-        self.primary: BaseCache = backend(primary.pop("LOCATION", ""), primary)
+        # An alias of CACHES (settings.py: "shared", so that createcachetable sees the
+        # database cache and creates its table) or an inline configuration.
+        self._primary_alias: str | None = primary if isinstance(primary, str) else None
+        self._primary: BaseCache | None = None
+        if self._primary_alias is None:
+            config = dict(primary)
+            backend = import_string(config.pop("BACKEND"))
+            self._primary = backend(config.pop("LOCATION", ""), config)
         local_params = {"TIMEOUT": params["TIMEOUT"]} if "TIMEOUT" in params else {}
         self.local = LocMemCache(f"advisor-fallback-{id(self)}", local_params)
         self._last_warning = 0.0
+
+    @property
+    def primary(self) -> BaseCache:
+        """The shared cache this one falls back from."""
+        if self._primary is not None:
+            return self._primary
+        return caches[self._primary_alias]  # type: ignore[index]
 
     # -- plumbing ---------------------------------------------------------------------------
 

@@ -148,8 +148,11 @@ else:
 CACHES = {
     "default": {
         "BACKEND": "advisor.cache.FallbackCache",
-        "OPTIONS": {"PRIMARY": _shared_cache, "VERIFY_WRITES": not REDIS_URL},
-    }
+        "OPTIONS": {"PRIMARY": "shared", "VERIFY_WRITES": not REDIS_URL},
+    },
+    # Its own alias so that `manage.py createcachetable` (and the test database) create the
+    # database cache's table; use "default", which falls back when this one is down.
+    "shared": _shared_cache,
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -90,12 +90,10 @@ def shared_cache_in_database(settings):
     settings.CACHES = {
         "default": {
             "BACKEND": "advisor.cache.FallbackCache",
-            "OPTIONS": {
-                "PRIMARY": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                            "LOCATION": "advisor_cache"},
-                "VERIFY_WRITES": True,
-            },
-        }
+            "OPTIONS": {"PRIMARY": "shared", "VERIFY_WRITES": True},
+        },
+        "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                   "LOCATION": "advisor_cache"},
     }
     from django.core.cache import cache
 
