@@ -212,7 +212,7 @@ class AssessmentSummaryDoc(serializers.Serializer):
     links = StaffLinksDoc()
 
 
-HEALTH_STATES = [("ok", "ok"), ("error", "error")]
+HEALTH_STATES = [("ok", "ok"), ("degraded", "degraded"), ("error", "error")]
 
 
 class HealthDoc(serializers.Serializer):

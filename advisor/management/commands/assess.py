@@ -92,7 +92,7 @@ class Command(BaseCommand):
 
     def _read(self, name: str) -> Any:
         try:
-            text = sys.stdin.read() if name == "-" else Path(name).read_text("utf-8-sig")
+            text = _read_stdin() if name == "-" else Path(name).read_text("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             self.stderr.write(f"file: {exc} [unreadable]")
             raise CommandError(f"cannot read {name}", returncode=EXIT_BAD_INPUT) from exc
@@ -101,6 +101,16 @@ class Command(BaseCommand):
         except json.JSONDecodeError as exc:
             self.stderr.write(f"non_field_errors: {exc} [invalid_json]")
             raise CommandError("invalid JSON", returncode=EXIT_BAD_INPUT) from exc
+
+
+def _read_stdin() -> str:
+    """Standard input as UTF-8 text without a leading byte-order mark (Windows editors and
+    PowerShell's redirection write one), whatever the terminal's locale says."""
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is not None:
+        return raw.read().decode("utf-8-sig")
+    # Already text (a test's StringIO, an embedding program's stream).
+    return sys.stdin.read().removeprefix("\ufeff")
 
 
 def _width(text: str) -> int:
