@@ -34,6 +34,7 @@ from clusters.signals import bump_revision
 
 REQUIRED_COLUMNS = ("city", "indicator", "period", "value", "source")
 MAX_ROWS = 5000
+LEGACY_ENCODINGS = ("cp949", "gb18030")
 MAX_VALUE = Decimal("999999999999.99")  # CityMetric.value: 14 digits, 2 decimals
 
 
@@ -92,11 +93,12 @@ class FiguresPlan:
 
 def decode_table(data: bytes) -> str:
     """The file's text: UTF-8 (with or without BOM) first, else what charset-normalizer
-    finds (Excel's Korean CP949, Chinese GB18030). Raises FiguresFileError."""
+    finds among the encodings Excel saves CSV in here (Korean CP949, Chinese GB18030).
+    Left free to choose, it reads a short Korean table as Big5. Raises FiguresFileError."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        best = from_bytes(data).best()
+        best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
         if best is None:
             raise FiguresFileError(
                 gettext("The file is not text in a known encoding. Save it as CSV (UTF-8).")

@@ -14,7 +14,8 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 
-LOAD_REASON = "Loaded from the shipped knowledge base (fixtures)"
+# Stored data that Korean editors read in the admin's history, hence Korean.
+LOAD_REASON = "배포된 지식 베이스(fixtures)에서 불러옴"
 
 
 def _tracked_models() -> list[type[models.Model]]:

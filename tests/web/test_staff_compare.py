@@ -92,7 +92,7 @@ def test_compare_a_scenario_with_its_original(staff_client, assessment, scenario
     for code, row in rows.items():
         assert row["score_change"] == round(after[code]["score"] - before[code]["score"], 1)
         assert row["rank_change"] == before[code]["rank"] - after[code]["rank"]
-    assert [r["cluster"] for r in response.context["rows"]][0] == scenario.top_cluster
+    assert response.context["rows"][0]["cluster"] == scenario.top_cluster
     needs = {r["factor"]: r for r in response.context["needs"]}
     assert needs["cost"]["differs"] and needs["research"]["differs"]
     assert not needs["talent"]["differs"]
