@@ -14,8 +14,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from advisor.fields import FastJSONField
-
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
@@ -46,8 +44,8 @@ class Assessment(models.Model):
     top_cluster = models.CharField(_("top cluster"), max_length=40, blank=True)
     top_score = models.FloatField(_("top score"), null=True, blank=True)
 
-    intake = FastJSONField(_("intake"))
-    result = FastJSONField(_("ranking"))
+    intake = models.JSONField(_("intake"))
+    result = models.JSONField(_("ranking"))
     dataset_version = models.CharField(_("dataset version"), max_length=40)
     method_version = models.CharField(_("method version"), max_length=40)
 
