@@ -205,11 +205,9 @@ def plan_figures(rows: list[FigureRow]) -> FiguresPlan:
             reason = gettext(
                 "No source with the key “%(source)s”: add the source in the admin first."
             ) % {"source": row.source}
-        if reason:
+        if reason or city is None or metric is None or value is None or source is None:
             problems.append(FigureProblem(line=row.line, message=reason, row=row))
             continue
-        assert city is not None and metric is not None and value is not None
-        assert source is not None
         key = (city.pk, metric, row.period)
         current = existing.get(key)
         unit = row.unit or (current.unit if current else "")
