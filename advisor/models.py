@@ -58,6 +58,9 @@ class Assessment(models.Model):
         related_name="scenarios",
         verbose_name=_("scenario of"),
     )
+    # A consultant's label for a what-if scenario ("cost-first"); empty for originals. Plain
+    # text so the brief zip can put it in file names as it is.
+    scenario_name = models.CharField(_("scenario name"), max_length=80, blank=True)
     batch = models.ForeignKey(
         "ImportBatch",
         on_delete=models.SET_NULL,

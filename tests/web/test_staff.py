@@ -254,7 +254,7 @@ def test_save_scenario_creates_a_child_and_keeps_the_original(staff_client, asse
                                                               staff_user):
     original = dict(Assessment.objects.values().get(pk=assessment.pk))
     data = {f"need_{code}": str(v) for code, v in BASE_NEEDS.items()}
-    data.update(need_cost="5", exclude=["west_hub"])
+    data.update(need_cost="5", exclude=["west_hub"], scenario_name="cost first")
     response = staff_client.post(reverse("staff-whatif-save", args=[assessment.pk]), data)
     scenario = Assessment.objects.exclude(pk=assessment.pk).get()
     assert response.status_code == 302
