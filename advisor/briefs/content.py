@@ -29,10 +29,14 @@ from advisor.briefs.fonts import css_family
 from advisor.charts import cluster_label, contributions_chart, ranking_bar_chart
 from advisor.engine.explain import split_source, stage_label
 from clusters import models as kb
+from clusters.citations import client_text, is_unverified
 from clusters.snapshot import Snapshot, SourceRef
 
-# Metrics shown for each recommended city, in this order (the latest period of each).
-CITY_METRICS = ("gdp", "gdp_real_growth", "gdp_nominal_growth", "trade", "trade_growth")
+# Metrics shown for each recommended city, in this order (the latest period of each): the
+# latest full-year GDP first, then the latest partial-year figures with their period.
+CITY_METRICS = (
+    "gdp_full_year", "gdp", "gdp_real_growth", "gdp_nominal_growth", "trade", "trade_growth",
+)
 MAX_CITIES_IN_DEPTH = 4
 MAX_ZONES = 6
 MAX_FIRMS = 8
@@ -46,40 +50,51 @@ FAIR_SHARE = 0.5
 
 @dataclass(frozen=True)
 class SourceLine:
+    """A source as the client reads it: title (with its English gloss in an English brief),
+    publisher, date and URL; never the internal reference (a seed file name)."""
+
     key: str
     title: str
     publisher: str
     published: str  # ISO date or ""
-    reference: str
+    url: str = ""
+    gloss: str = ""  # English rendering of a Korean or Chinese title, English briefs only
 
     @classmethod
-    def from_ref(cls, ref: SourceRef) -> SourceLine:
-        return cls(ref.key, ref.title, ref.publisher, ref.published, ref.reference)
+    def from_ref(cls, ref: SourceRef, language: str = "ko") -> SourceLine:
+        gloss = ref.title_en if _lang(language) == "en" and ref.title_en != ref.title else ""
+        return cls(ref.key, ref.title, ref.publisher, ref.published, ref.url, gloss)
 
     @classmethod
-    def from_model(cls, source: kb.Source) -> SourceLine:
+    def from_model(cls, source: kb.Source, language: str = "ko") -> SourceLine:
         published = source.published.isoformat() if source.published else ""
-        return cls(source.key, source.title, source.publisher, published, source.reference)
+        gloss = (source.title_en if _lang(language) == "en" and source.title_en != source.title
+                 else "")
+        return cls(source.key, source.title, source.publisher, published, source.url, gloss)
 
 
 class Sources:
-    """Every source the brief cites, each once, numbered in order of first use."""
+    """Every source the brief cites, each once, numbered in order of first use. An unverified
+    analyst judgement is never cited (the brief is a client document)."""
 
-    def __init__(self, snapshot: Snapshot | None) -> None:
+    def __init__(self, snapshot: Snapshot | None, language: str = "ko") -> None:
         self._snapshot = snapshot
+        self._language = language
         self._lines: dict[str, SourceLine] = {}
 
     def cite(self, source: kb.Source | str | None) -> int | None:
-        """The source's number in the list (added if new); None when unknown."""
+        """The source's number in the list (added if new); None when unknown or unverified."""
         if not source:
             return None
         if isinstance(source, kb.Source):
-            line = SourceLine.from_model(source)
+            if is_unverified(source.kind):
+                return None
+            line = SourceLine.from_model(source, self._language)
         else:
             ref = self._snapshot.sources.get(source) if self._snapshot else None
-            if ref is None:
+            if ref is None or is_unverified(ref.kind):
                 return None
-            line = SourceLine.from_ref(ref)
+            line = SourceLine.from_ref(ref, self._language)
         if line.key not in self._lines:
             self._lines[line.key] = line
         return list(self._lines).index(line.key) + 1
@@ -244,7 +259,8 @@ def _entry_context(
         "needs_fit": entry.get("needs_fit"),
         "cities": cities,
         "city_names": ", ".join(c["name"] for c in cities[:2]),
-        "caveats": list(entry.get("caveats") or []),
+        # Caveats resting on an unverified judgement, or their marked parts, stay staff-only.
+        "caveats": [text for c in entry.get("caveats") or [] if (text := client_text(str(c)))],
         "strongest": strongest,
         "role": info.role(language) if info else "",
         "summary": (info.summary_en if _lang(language) == "en" else info.summary_ko)
@@ -282,27 +298,37 @@ def _specialties(snapshot: Snapshot | None) -> Mapping[str, Any]:
 
 def _zones(cluster: str, city_slugs: list[str], sectors: list[str], language: str,
            sources: Sources) -> list[dict[str, Any]]:
+    """The top cluster's zones that concern the company: those focused on its main sector
+    anywhere in the cluster, and, in the recommended cities, those focused on a secondary
+    sector or on no sector in particular (a general high-tech zone). A zone of another
+    sector, or of a secondary sector in another city (a battery recycler is not shown a
+    petrochemical park elsewhere), is left out; so is one resting on an unverified judgement."""
     zones = (
         kb.Zone.objects.filter(city__cluster__code=cluster)
         .select_related("city", "source")
         .prefetch_related("sectors")
     )
-    def relevance(zone: kb.Zone) -> tuple[int, int, str]:
-        in_sector = any(s.code in sectors for s in zone.sectors.all())
-        in_city = zone.city.slug in city_slugs
-        return (0 if in_sector else 1, 0 if in_city else 1, zone.key)
+    main = sectors[:1]
 
-    chosen = sorted(zones, key=relevance)
-    # Zones focused on the company's sectors come first; fill up with zones in the
-    # recommended cities, then stop: a list of every zone would bury the relevant ones.
-    chosen = [z for z in chosen if relevance(z)[:2] != (1, 1)][:MAX_ZONES]
+    def relevance(zone: kb.Zone) -> tuple[int, int, str] | None:
+        codes = {s.code for s in zone.sectors.all()}
+        in_city = zone.city.slug in city_slugs
+        if codes & set(main):
+            return (0, 0 if in_city else 1, zone.key)
+        if in_city and (codes & set(sectors) or not codes):
+            return (1 if codes else 2, 0, zone.key)
+        return None
+
+    ranked = [(rank, z) for z in zones
+              if (rank := relevance(z)) is not None and not is_unverified(z.source.kind)]
+    chosen = [z for _, z in sorted(ranked, key=lambda pair: pair[0])][:MAX_ZONES]
     en = _lang(language) == "en"
     return [{
         "name": z.name_en if en else z.name_ko,
         "zh": z.name_zh,
         "city": (z.city.name_en if en else z.city.name_ko),
         "kind": z.get_kind_display(),
-        "description": z.description_en if en else z.description_ko,
+        "description": client_text(z.description_en if en else z.description_ko),
         "source_no": sources.cite(z.source),
     } for z in chosen]
 
@@ -379,10 +405,12 @@ def _firms(cluster: str, sectors: list[str], language: str,
 
 def _events(after: dt.date, sectors: list[str], city_slugs: list[str], language: str,
             sources: Sources) -> list[dict[str, Any]]:
+    """Events not yet over on the brief's date (``after``) that concern the company: in one of
+    its sectors, or concerning every sector and held in a recommended city. An event whose
+    dates rest on an unverified judgement is not listed."""
     events = (
-        kb.Event.objects.filter(starts__gt=after)
-        # An event concerns the company when it is in one of its sectors, or concerns every
-        # sector and takes place in a recommended city.
+        kb.Event.objects.filter(ends__gte=after)
+        .exclude(source__kind=kb.Source.Kind.TO_VERIFY)
         .filter(
             Q(sectors__code__in=sectors)
             | Q(sectors__isnull=True, city__slug__in=city_slugs)
@@ -435,7 +463,7 @@ def build_context(
     result: Mapping[str, Any] = assessment.result or {}
     intake: Mapping[str, Any] = assessment.intake or {}
     lang = _lang(language)
-    sources = Sources(snapshot)
+    sources = Sources(snapshot, language)
 
     factor_names = {f.code: f.name.get(lang) for f in snapshot.factors} if snapshot else {}
     sector_names = {s.code: s.name.get(lang) for s in snapshot.sectors} if snapshot else {}

@@ -17,6 +17,7 @@ from django.utils.translation import get_language, gettext
 
 from advisor import charts
 from advisor.engine.explain import split_source
+from clusters.citations import client_text
 from clusters.models import Cluster, Factor, Sector, localized
 
 
@@ -142,6 +143,15 @@ def entry_view(entry: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, 
         "city_sources": city_sources,
         "caveats": [str(c) for c in entry.get("caveats") or []],
     }
+
+
+def for_client(context: dict[str, Any]) -> dict[str, Any]:
+    """``result_context`` for a public page: caveats resting on an unverified analyst
+    judgement, and parts of caveats marked "to verify", are left out (staff pages keep them,
+    with their mark, so a consultant knows what to check)."""
+    for entry in context.get("ranking") or []:
+        entry["caveats"] = [text for c in entry.get("caveats") or [] if (text := client_text(c))]
+    return context
 
 
 def cited_cities(entry: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
