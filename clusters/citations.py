@@ -50,7 +50,9 @@ def _without_codes(match: re.Match[str]) -> str:
     space, inner = match.group(1), match.group(2)
     head, semicolon, tail = inner.partition(";")
     items = [item.strip() for item in head.split(",") if item.strip()]
-    kept = [item for item in items if not _CODE_ITEM.match(item)]
+    # A citation code, or the analyst's own note ("city assignment analyst-added").
+    kept = [item for item in items
+            if not _CODE_ITEM.match(item) and not _ANALYST_NOTE.search(item)]
     # After ";" comes either the analyst's note on a citation ("004; city analyst-added"),
     # dropped, or ordinary text, kept.
     tail_is_note = bool(semicolon) and bool(_ANALYST_NOTE.search(tail))
@@ -62,13 +64,23 @@ def _without_codes(match: re.Match[str]) -> str:
     return f"{space}({text})" if text else ""
 
 
+# An editor's note on provenance, a clause or sentence of its own: "assigning it to Hohhot is
+# an analyst judgement", "후허하오터 배정은 분석가 판단이다".
+_PROVENANCE_NOTE = re.compile(r"is an analyst judgement|분석가 판단이다", re.IGNORECASE)
+
+
+def _internal(clause: str) -> bool:
+    return has_unverified_mark(clause) or bool(_PROVENANCE_NOTE.search(clause))
+
+
 def _drop_marked(sentence: str) -> str:
-    """The sentence without its clauses marked "to verify" ("" when every clause is)."""
-    if not has_unverified_mark(sentence):
+    """The sentence without its clauses marked "to verify" or noting the analyst's placement
+    ("" when every clause is)."""
+    if not _internal(sentence):
         return sentence
     end = sentence[-1] if sentence[-1:] in ".!?。" else ""
     body = sentence[: len(sentence) - len(end)] if end else sentence
-    clauses = [c for c in re.split(r";\s*", body) if c.strip() and not has_unverified_mark(c)]
+    clauses = [c for c in re.split(r";\s*", body) if c.strip() and not _internal(c)]
     if not clauses:
         return ""
     return "; ".join(c.strip() for c in clauses) + (end or ".")

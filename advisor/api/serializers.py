@@ -70,7 +70,7 @@ class VerifiedSourceField(serializers.Field):
     sources are not published)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs["source"] = "source"
+        # Always named "source" on the fact's serializer, so DRF reads ``fact.source``.
         kwargs["read_only"] = True
         super().__init__(**kwargs)
 
