@@ -16,13 +16,15 @@ from clusters.citations import client_text, has_unverified_mark, is_unverified
         # A citation code alone, with a note on where the analyst placed the firm, in a list.
         ("Display maker BOE is 2nd in electronic components (004; Beijing headquarters "
          "analyst-added).", "Display maker BOE is 2nd in electronic components."),
-        ("Cambricon in AI chip design (003) and NAURA (004).", "Cambricon in AI chip design and NAURA."),
+        ("Cambricon in AI chip design (003) and NAURA (004).",
+         "Cambricon in AI chip design and NAURA."),
         ("Chengdu leads (003, 004).", "Chengdu leads."),
         ("Beijing's AI salaries (seed 003) are high.", "Beijing's AI salaries are high."),
         ("중관춘의 항천성(002), 중항커공(AviChina)(004; 베이징 소재는 분석가 판단).",
          "중관춘의 항천성, 중항커공(AviChina)."),
         # A period and a code share a parenthesis: the period stays.
-        ("광저우의 실질 성장률(2024년 1~3분기, 004)은 2.0%였다.", "광저우의 실질 성장률(2024년 1~3분기)은 2.0%였다."),
+        ("광저우의 실질 성장률(2024년 1~3분기, 004)은 2.0%였다.",
+         "광저우의 실질 성장률(2024년 1~3분기)은 2.0%였다."),
         ("Xiangtan (e.g. manganese, 002).", "Xiangtan (e.g. manganese)."),
         ("Centred on Hefei (city assignment analyst-added).", "Centred on Hefei."),
         ("허페이가 그 중심이다(도시 배정은 분석가 판단).", "허페이가 그 중심이다."),

@@ -130,9 +130,9 @@ def test_a_city_without_a_cluster_is_named():
 
 
 def test_a_strength_of_3_without_city_evidence_is_named():
-    kb.ClusterSectorStrength.objects.filter(cluster__code="west_hub", sector__code="quantum").update(
-        strength=3
-    )
+    kb.ClusterSectorStrength.objects.filter(
+        cluster__code="west_hub", sector__code="quantum"
+    ).update(strength=3)
     kb.CitySpecialty.objects.filter(city__cluster__code="west_hub", sector__code="quantum").delete()
     kb.Firm.objects.filter(city__cluster__code="west_hub", sector__code="quantum").update(city=None)
     err = run_kb_check()
@@ -140,9 +140,9 @@ def test_a_strength_of_3_without_city_evidence_is_named():
 
 
 def test_a_specialty_or_a_located_firm_is_evidence_for_a_strength():
-    kb.ClusterSectorStrength.objects.filter(cluster__code="west_hub", sector__code="quantum").update(
-        strength=4
-    )
+    kb.ClusterSectorStrength.objects.filter(
+        cluster__code="west_hub", sector__code="quantum"
+    ).update(strength=4)
     guiyang = kb.City.objects.get(slug="guiyang")
     firm = kb.Firm.objects.filter(sector__isnull=False).first()
     quantum = kb.Sector.objects.get(code="quantum")
@@ -151,7 +151,8 @@ def test_a_specialty_or_a_located_firm_is_evidence_for_a_strength():
     kb.Firm.objects.filter(pk=firm.pk).update(city=None)
     assert ("west_hub", "quantum", 4) not in kbcheck.evidenced_pairs()
     kb.CitySpecialty.objects.create(
-        key="test-guiyang-quantum", city=guiyang, sector=quantum, title_ko="양자", title_en="Quantum",
+        key="test-guiyang-quantum", city=guiyang, sector=quantum, title_ko="양자",
+        title_en="Quantum",
         keywords_ko="양자", keywords_en="quantum", rationale_ko="-", rationale_en="-",
         source=kb.Source.objects.get(key="seed-kic-weekly-403"),
     )
