@@ -5,7 +5,8 @@ The knowledge base keeps two kinds of internal marks inside its sentences, for e
 
 * citation codes of the seed documents: ``(004)``, ``(003, 004)``, ``(seed 003)``,
   ``(시드 000)``, ``(004; Beijing location analyst-added)``, ``(2024 Q1–Q3, 004)``;
-* the verification mark of general-knowledge parts: ``(to verify)`` / ``(검증 필요)``.
+* the verification mark of general-knowledge parts: ``(to verify)`` / ``(검증 필요)``, also
+  with a qualifier: ``(fighter types to verify)`` / ``(전투기 기종은 검증 필요)``.
 
 Clients see a fact's source by title, publisher, date and URL (issue 13, item 5), never the
 seed file or its number, and nothing unverified (issue 12, item 6): :func:`client_text` drops
@@ -23,7 +24,8 @@ UNVERIFIED_KIND = "analyst_unverified"
 # The mark in a sentence, in an event's name, and in the title of the unverified source (which
 # the engine's caveats append as "— source: Analyst judgement — to verify, …").
 _MARK = re.compile(
-    r"\((?:to verify|검증 필요)\)|dates to verify|일정 검증 필요|[—-]\s*(?:to verify|검증 필요)",
+    r"\([^()]*(?:to verify|검증 필요)[^()]*\)|dates to verify|일정 검증 필요"
+    r"|[—-]\s*(?:to verify|검증 필요)",
     re.IGNORECASE,
 )
 # One item of a parenthesis that is a seed citation: "004", "seed 003", "시드 000", "004 순위".

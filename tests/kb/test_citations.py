@@ -42,6 +42,13 @@ def test_a_clause_marked_to_verify_is_dropped_and_the_rest_kept() -> None:
     assert client_text(stored) == "Fuel-cell maker SinoHytec is 10th in the battery ranking."
 
 
+def test_a_qualified_mark_drops_its_sentence() -> None:
+    assert client_text(
+        "AVIC Chengdu builds the J-20 (fighter types to verify). Chengdu hosts Wing Loong."
+    ) == "Chengdu hosts Wing Loong."
+    assert client_text("청두항공기가 J-20을 생산한다(전투기 기종은 검증 필요).") == ""
+
+
 def test_a_korean_sentence_marked_to_verify_is_dropped() -> None:
     stored = "시안의 공과대학 집적(002). 졸업생이 연해로 떠나는 경향이 있다(검증 필요)."
     assert client_text(stored) == "시안의 공과대학 집적."

@@ -39,8 +39,10 @@ def test_challenges_concern_the_sectors_they_name():
     general = set(
         kb.ClusterChallenge.objects.filter(sectors__isnull=True).values_list("key", flat=True)
     )
-    # Issues of capital, market size, openness, institutions or talent concern everyone.
+    # Issues of capital, market size, openness, institutions or talent concern everyone, and so
+    # do those of prototyping partners (the pilot factor already selects who needs them).
     assert general == {
+        "jjj-research-to-industry-gap", "mid-yangtze-commercialisation",
         "jjj-tianjin-supporting-role", "gba-institutional-differences",
         "chengyu-thin-venture-capital", "shandong-thin-venture-capital",
         "guanzhong-remote-location", "guanzhong-slow-growth", "northeast-slow-growth",
