@@ -12,7 +12,9 @@ from clusters import models as kb
 
 pytestmark = pytest.mark.django_db
 
-INTERNAL = re.compile(r"\.txt|검증 필요|to verify|\((?:seed |시드 )?00\d[;,)]|analyst-added")
+INTERNAL = re.compile(
+    r"\d{3}_[0-9a-f]{16}\.txt|검증 필요|to verify|\((?:seed |시드 )?00\d[;,)]|analyst-added"
+)
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 # What must never reach a client page (issue 13, item 5): seed file names and numbers,
 # repository paths, the verification marks.
 INTERNAL = re.compile(
-    r"\.txt|docs/|검증 필요|to verify|\((?:seed |시드 )?00\d[;,)]|analyst-added|분석가 판단"
+    r"\d{3}_[0-9a-f]{16}\.txt|docs/|검증 필요|to verify|\((?:seed |시드 )?00\d[;,)]"
+    r"|analyst-added|분석가 판단"
 )
 
 
