@@ -4,6 +4,12 @@ Text that exists in Korean and English is given in the request's language (Accep
 or ``?lang=``); names are also given in all three languages under ``names`` because clients
 often show the Chinese beside the Korean.
 
+The API is a client channel: rationales and texts pass :mod:`clusters.citations` (no seed
+citation codes, no clause marked "to verify"), facts resting on an unverified analyst
+judgement are left out (a score keeps its number, with an empty rationale and a null source),
+and a source is given by title, English gloss, publisher, date and URL, never by its internal
+reference.
+
 The intake serializer is deliberately thin: it hands the body to the engine's one
 ``parse_intake`` and turns its ``IntakeError`` into DRF field errors with the engine's codes.
 """
@@ -20,6 +26,7 @@ from rest_framework.fields import empty
 
 from advisor.engine import IntakeError, parse_intake
 from clusters import models as kb
+from clusters.citations import client_text, is_unverified
 from clusters.models import localized
 
 
@@ -45,6 +52,40 @@ class LocalizedField(serializers.Field):
 extend_schema_field({"type": "string"})(LocalizedField)
 
 
+class ClientTextField(LocalizedField):
+    """A localized explanation as a client may read it; "" for a fact resting on an unverified
+    analyst judgement (its figure is still given)."""
+
+    def to_representation(self, value: Any) -> str:
+        if is_unverified(value.source.kind):
+            return ""
+        return client_text(super().to_representation(value))
+
+
+extend_schema_field({"type": "string"})(ClientTextField)
+
+
+class VerifiedSourceField(serializers.Field):
+    """The key of the fact's source; null when it is an unverified analyst judgement (such
+    sources are not published)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Always named "source" on the fact's serializer, so DRF reads ``fact.source``.
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: kb.Source) -> str | None:
+        return None if is_unverified(value.kind) else value.key
+
+
+extend_schema_field({"type": "string", "nullable": True})(VerifiedSourceField)
+
+
+def verified(rows: Any) -> list[Any]:
+    """The rows whose source is not an unverified judgement (prefetched: no query)."""
+    return [row for row in rows if not is_unverified(row.source.kind)]
+
+
 class NamedMixin(serializers.Serializer):
     name = LocalizedField("name", help_text=_("The name in the request's language."))
     names = NamesSerializer(source="*")
@@ -53,7 +94,7 @@ class NamedMixin(serializers.Serializer):
 class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = kb.Source
-        fields = ["key", "kind", "title", "publisher", "published", "reference"]
+        fields = ["key", "kind", "title", "title_en", "publisher", "published", "url"]
 
 
 class FactorSerializer(NamedMixin, serializers.ModelSerializer):
@@ -74,8 +115,8 @@ class SectorSerializer(NamedMixin, serializers.ModelSerializer):
 
 class FactorScoreSerializer(serializers.ModelSerializer):
     factor = serializers.CharField(source="factor.code")
-    rationale = LocalizedField("rationale")
-    source = serializers.CharField(source="source.key", help_text=_("Source.key"))
+    rationale = ClientTextField("rationale")
+    source = VerifiedSourceField(help_text=_("Source.key"))
 
     class Meta:
         model = kb.ClusterFactorScore
@@ -84,8 +125,8 @@ class FactorScoreSerializer(serializers.ModelSerializer):
 
 class SectorStrengthSerializer(serializers.ModelSerializer):
     sector = serializers.CharField(source="sector.code")
-    rationale = LocalizedField("rationale")
-    source = serializers.CharField(source="source.key")
+    rationale = ClientTextField("rationale")
+    source = VerifiedSourceField()
 
     class Meta:
         model = kb.ClusterSectorStrength
@@ -94,8 +135,8 @@ class SectorStrengthSerializer(serializers.ModelSerializer):
 
 class ChallengeSerializer(serializers.ModelSerializer):
     factor = serializers.CharField(source="factor.code", allow_null=True, default=None)
-    text = LocalizedField("text")
-    source = serializers.CharField(source="source.key")
+    text = ClientTextField("text")
+    source = VerifiedSourceField()
 
     class Meta:
         model = kb.ClusterChallenge
@@ -117,7 +158,9 @@ class ClusterSerializer(NamedMixin, serializers.ModelSerializer):
     strengths = SectorStrengthSerializer(source="api_sector_strengths", many=True,
                                          read_only=True)
     cities = CityBriefSerializer(many=True, read_only=True)
-    challenges = ChallengeSerializer(many=True, read_only=True)
+    challenges = serializers.SerializerMethodField(
+        help_text=_("Structural challenges with a verified source.")
+    )
     sources = serializers.SerializerMethodField(
         help_text=_("Every source cited by the scores, strengths and challenges above.")
     )
@@ -129,13 +172,17 @@ class ClusterSerializer(NamedMixin, serializers.ModelSerializer):
             "factor_scores", "strengths", "cities", "challenges", "sources",
         ]
 
+    @extend_schema_field(ChallengeSerializer(many=True))
+    def get_challenges(self, cluster: kb.Cluster) -> Any:
+        return ChallengeSerializer(verified(cluster.challenges.all()), many=True).data
+
     @extend_schema_field(SourceSerializer(many=True))
     def get_sources(self, cluster: kb.Cluster) -> list[dict[str, Any]]:
         # The rows are prefetched with their source (see the view), so this costs no query.
         found: dict[str, kb.Source] = {}
         for rows in (cluster.api_factor_scores, cluster.api_sector_strengths,
                      cluster.challenges.all()):
-            for row in rows:
+            for row in verified(rows):
                 found.setdefault(row.source.key, row.source)
         return SourceSerializer([found[k] for k in sorted(found)], many=True).data
 
@@ -152,7 +199,7 @@ class CitySerializer(NamedMixin, serializers.ModelSerializer):
 class MetricSerializer(serializers.ModelSerializer):
     label = serializers.CharField(source="get_metric_display")
     value = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
-    source = serializers.CharField(source="source.key")
+    source = VerifiedSourceField()
 
     class Meta:
         model = kb.CityMetric
@@ -162,11 +209,11 @@ class MetricSerializer(serializers.ModelSerializer):
 class SpecialtySerializer(serializers.ModelSerializer):
     sector = serializers.CharField(source="sector.code")
     title = LocalizedField("title")
-    rationale = LocalizedField("rationale")
+    rationale = ClientTextField("rationale")
     keywords = serializers.ListField(
         child=serializers.CharField(), source="keyword_list", read_only=True
     )
-    source = serializers.CharField(source="source.key")
+    source = VerifiedSourceField()
 
     class Meta:
         model = kb.CitySpecialty
@@ -174,9 +221,9 @@ class SpecialtySerializer(serializers.ModelSerializer):
 
 
 class ZoneSerializer(NamedMixin, serializers.ModelSerializer):
-    description = LocalizedField("description")
+    description = ClientTextField("description")
     sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    source = serializers.CharField(source="source.key")
+    source = VerifiedSourceField()
 
     class Meta:
         model = kb.Zone
@@ -185,11 +232,19 @@ class ZoneSerializer(NamedMixin, serializers.ModelSerializer):
 
 class CityDetailSerializer(CitySerializer):
     metrics = MetricSerializer(many=True, read_only=True)
-    specialties = SpecialtySerializer(many=True, read_only=True)
-    zones = ZoneSerializer(many=True, read_only=True)
+    specialties = serializers.SerializerMethodField()
+    zones = serializers.SerializerMethodField()
 
     class Meta(CitySerializer.Meta):
         fields = [*CitySerializer.Meta.fields, "metrics", "specialties", "zones"]
+
+    @extend_schema_field(SpecialtySerializer(many=True))
+    def get_specialties(self, city: kb.City) -> Any:
+        return SpecialtySerializer(verified(city.specialties.all()), many=True).data
+
+    @extend_schema_field(ZoneSerializer(many=True))
+    def get_zones(self, city: kb.City) -> Any:
+        return ZoneSerializer(verified(city.zones.all()), many=True).data
 
 
 class GlossaryTermsSerializer(serializers.Serializer):

@@ -155,6 +155,15 @@ def entry_view(entry: Mapping[str, Any], names: Mapping[str, str], *,
     }
 
 
+def for_client(context: dict[str, Any]) -> dict[str, Any]:
+    """``result_context`` for a public page: caveats resting on an unverified analyst
+    judgement, and parts of caveats marked "to verify", are left out (staff pages keep them,
+    with their mark, so a consultant knows what to check)."""
+    for entry in context.get("ranking") or []:
+        entry["caveats"] = [text for c in entry.get("caveats") or [] if (text := client_text(c))]
+    return context
+
+
 def cited_cities(entry: Mapping[str, Any], *, result_language: str | None = None
                  ) -> tuple[list[dict[str, Any]], list[str]]:
     """(the entry's cities, each with its reason as ``text`` and its ``source_no``; the

@@ -24,6 +24,7 @@ from advisor.web.validation import method_validation
 from advisor.web.views import private, ratelimited, url_or_none
 from clusters.models import Factor
 from clusters.snapshot import get_snapshot
+from clusters.vocabulary import SECTORS
 
 ViewFunc = Callable[..., HttpResponse]
 
@@ -87,7 +88,9 @@ def _result_page(
         "brief_url": url_or_none("brief-token", assessment.token),
         # The brief in either language, whatever language the assessment was made in.
         "brief_languages": [("ko", "한국어"), ("en", "English")],
-        **presenters.result_context(assessment.result, names, presenters.cluster_roles()),
+        **presenters.for_client(
+            presenters.result_context(assessment.result, names, presenters.cluster_roles())
+        ),
     }
     return private(render(request, "web/result.html", context, status=status))
 
@@ -117,12 +120,20 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/cluster_list.html", {"clusters": kb.cluster_overview()})
 
 
+def _sectors_param(request: HttpRequest) -> list[str]:
+    """``?sector=ai&sector=robotics``: the known sector codes among them (others ignored, as a
+    filter of a public page they change nothing but the selection)."""
+    return [code for code in request.GET.getlist("sector") if code in SECTORS]
+
+
 def cluster_detail(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "web/cluster_detail.html", kb.cluster_page(code))
+    return render(
+        request, "web/cluster_detail.html", kb.cluster_page(code, _sectors_param(request))
+    )
 
 
 def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "web/city_detail.html", kb.city_page(slug))
+    return render(request, "web/city_detail.html", kb.city_page(slug, _sectors_param(request)))
 
 
 def method(request: HttpRequest) -> HttpResponse:

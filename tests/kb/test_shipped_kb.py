@@ -65,6 +65,12 @@ def test_kb_check_passes_on_the_shipped_knowledge_base():
     out = StringIO()
     call_command("kb_check", stdout=out, stderr=StringIO())
     assert "complete" in out.getvalue()
+    # The coverage it prints: every city in a cluster, city evidence for every strength >= 3.
+    text = out.getvalue()
+    cities = kb.City.objects.count()
+    assert f"cities: {cities} ({cities} in a cluster)" in text
+    pairs = re.search(r"city evidence: (\d+)/(\d+)", text)
+    assert pairs and pairs.group(1) == pairs.group(2)
 
 
 def test_vocabulary_matches_the_stable_codes():
