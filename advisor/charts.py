@@ -135,8 +135,13 @@ def ranking_bar_chart(
     width: int = 640,
     chart_id: str = "ranking-chart",
     font_family: str = FONT_FAMILY,
+    compact: bool = False,
 ) -> str:
     """Horizontal bars of every ranked cluster's score, with sector fit and needs fit below.
+
+    ``compact`` draws the phone layout (use ``width`` about 360): each cluster's name on
+    its own line above full-width bars, in larger type, so that at a 390 px screen the
+    drawing is shown near its natural size and nothing has to scroll sideways or be cut.
 
     One row per entry in the order given (the ranking's order). The score bar's length is
     ``score / 100`` of the bar area, so rows compare at a glance and against the 0–100 scale;
@@ -164,6 +169,11 @@ def ranking_bar_chart(
             for index, entry in enumerate(ranking)
         )
 
+    if compact:
+        return _ranking_compact(
+            ranking, language=language, width=width, chart_id=chart_id,
+            font_family=font_family, title=title, summary=summary, legend_items=legend_items,
+        )
     label_w = max(150.0, width * 0.3)
     value_w = 44.0
     left = label_w + 8
@@ -230,6 +240,79 @@ def ranking_bar_chart(
             f'fill="{COLOR_MUTED}">{sector:.0f} · {needs:.0f}</text>'
         )
         parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _ranking_compact(
+    ranking: Sequence[Mapping[str, Any]],
+    *,
+    language: str,
+    width: int,
+    chart_id: str,
+    font_family: str,
+    title: str,
+    summary: str,
+    legend_items: Sequence[tuple[str, str]],
+) -> str:
+    """The phone layout of :func:`ranking_bar_chart` (same bars, same numbers)."""
+    value_w = 46.0
+    bar_w = max(60.0, width - value_w)
+    top = 30.0
+    row_h = 52.0
+    height = top + row_h * len(ranking) + 20
+    parts = _svg_open(
+        width=width, height=height, chart_id=chart_id, title=title, desc=summary,
+        css_class="chart chart-ranking chart-compact", font_family=font_family,
+    )
+    parts += _legend(legend_items, x=0, y=14)
+    parts.append('<g class="grid" aria-hidden="true">')
+    for tick in range(0, 101, 20):
+        gx = bar_w * tick / 100
+        anchor = "start" if tick == 0 else "end" if tick == 100 else "middle"
+        parts.append(
+            f'<line x1="{_num(gx)}" y1="{_num(top + 16)}" x2="{_num(gx)}" '
+            f'y2="{_num(height - 16)}" stroke="{COLOR_GRID}" stroke-width="0.6"/>'
+            f'<text x="{_num(gx)}" y="{_num(height - 4)}" font-size="10" '
+            f'text-anchor="{anchor}" fill="{COLOR_MUTED}">{tick}</text>'
+        )
+    parts.append("</g>")
+    for index, entry in enumerate(ranking):
+        y = top + row_h * index
+        name, zh = cluster_label(entry, language)
+        rank = entry.get("rank", index + 1)
+        score = _score(entry.get("score"))
+        sector = _score(entry.get("sector_fit"))
+        needs = _score(entry.get("needs_fit"))
+        color = COLOR_TOP if index == 0 else COLOR_SCORE
+        weight = "700" if index == 0 else "400"
+        label = f"{rank}. {name}"
+        # The Chinese name follows on the same line when it fits, else it is left out here
+        # (it is in the row's <title>, the description and the table below the chart).
+        full = f"{label}  {zh}" if zh else label
+        shown = full if _text_width(full, 13) <= width else _fit(label, width, 13)
+        parts.append(
+            f'<g class="row" data-cluster={_attr(entry.get("cluster", ""))}>'
+            f"<title>{_text(' '.join(filter(None, (label, zh))))}</title>"
+            f'<text x="0" y="{_num(y + 13)}" font-size="13" font-weight="{weight}">'
+            f"{_text(shown)}</text>"
+            f'<rect x="0" y="{_num(y + 19)}" width="{_num(bar_w)}" height="14" '
+            f'fill="{COLOR_TRACK}"/>'
+            f'<rect class="bar bar-score" x="0" y="{_num(y + 19)}" '
+            f'width="{_num(bar_w * score / 100)}" height="14" rx="1.5" fill="{color}" '
+            f'data-value="{score:.1f}"/>'
+            f'<rect class="bar bar-sector" x="0" y="{_num(y + 35)}" '
+            f'width="{_num(bar_w * sector / 100)}" height="4" fill="{COLOR_SECTOR}" '
+            f'data-value="{sector:.1f}"/>'
+            f'<rect class="bar bar-needs" x="0" y="{_num(y + 41)}" '
+            f'width="{_num(bar_w * needs / 100)}" height="4" fill="{COLOR_NEEDS}" '
+            f'data-value="{needs:.1f}"/>'
+            f'<text x="{_num(width)}" y="{_num(y + 31)}" font-size="13" text-anchor="end" '
+            f'font-weight="{weight}">{score:.1f}</text>'
+            f'<text x="{_num(width)}" y="{_num(y + 45)}" font-size="10" text-anchor="end" '
+            f'fill="{COLOR_MUTED}">{sector:.0f} · {needs:.0f}</text>'
+            "</g>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 

@@ -15,9 +15,10 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,10 +26,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from advisor import selectors
 from advisor.access import assessment_for_staff
 from advisor.engine.explain import stage_label
-from advisor.models import Assessment
+from advisor.models import Assessment, Lead
 from advisor.web import presenters
 from advisor.web.forms import DecisionNoteForm, IntakeForm, ScenarioForm
-from advisor.web.services import decision_note_create
+from advisor.web.services import decision_note_create, lead_set_status
 from advisor.web.views import staff_required, url_or_none
 from clusters.models import Cluster, Sector
 
@@ -128,7 +129,7 @@ def _detail_page(
 ) -> HttpResponse:
     names = presenters.factor_names()
     scenarios = list(assessment.scenarios.select_related("created_by").order_by("-created_at"))
-    leads = list(assessment.leads.all())
+    leads = list(assessment.leads.select_related("status_changed_by"))
     decisions = list(assessment.decisions.select_related("author"))
     cluster_names = _cluster_names()
     for decision in decisions:
@@ -352,3 +353,25 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if problem else 200,
     )
+
+
+@staff_required
+@require_POST
+def lead_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a consultation request new, contacted or closed, recording who and when; back to
+    the page the button was on (``next``, same site only) or the assessment."""
+    lead = get_object_or_404(Lead.objects.select_related("assessment"), pk=pk)
+    # The same gate as the assessment's own page, so the rule for who may act lives once.
+    assessment = assessment_for_staff(request.user, lead.assessment_id)
+    status = request.POST.get("status", "")
+    if status not in Lead.Status.values:
+        messages.error(request, gettext("Unknown status."))
+    else:
+        lead_set_status(lead, status=status, user=request.user)
+        messages.success(request, gettext("Status of the request saved."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("staff-assessment", args=[assessment.pk])
+    return redirect(target)

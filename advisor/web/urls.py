@@ -12,6 +12,12 @@ urlpatterns = [
     path("assess/", public.assess, name="assess"),
     path("r/<str:token>/", public.result, name="result"),
     path("r/<str:token>/consult/", public.consult, name="result-consult"),
+    path("r/<str:token>/again/", public.assess_again, name="result-again"),
+    path(
+        "r/<str:token>/withdraw/<str:lead_token>/",
+        public.lead_withdraw_view,
+        name="lead-withdraw",
+    ),
     path("clusters/", public.cluster_list, name="cluster-list"),
     path("clusters/<slug:code>/", public.cluster_detail, name="cluster-detail"),
     path("cities/<slug:slug>/", public.city_detail, name="city-detail"),
@@ -38,6 +44,7 @@ urlpatterns = [
         "staff/assessments/<int:pk>/whatif/save/", staff.whatif_save, name="staff-whatif-save"
     ),
     path("staff/assessments/<int:pk>/compare/", staff.compare, name="staff-compare"),
+    path("staff/leads/<int:pk>/status/", staff.lead_status, name="staff-lead-status"),
     path(
         "staff/assessments/<int:pk>/decision/", staff.decision_create, name="staff-decision"
     ),
