@@ -198,6 +198,17 @@ class CityMetricAdmin(SimpleHistoryAdmin):
     list_select_related = ("city", "source")
 
 
+@admin.register(kb.PlanCluster)
+class PlanClusterAdmin(SimpleHistoryAdmin):
+    """The 19 national city clusters of the 14th Five-Year Plan and the cluster covering each."""
+
+    list_display = ("key", "name_ko", "name_zh", "cluster", source_link)
+    list_filter = ("cluster",)
+    search_fields = ("key", "name_ko", "name_en", "name_zh")
+    autocomplete_fields = ("source",)
+    list_select_related = ("cluster", "source")
+
+
 @admin.register(kb.DatasetVersion)
 class DatasetVersionAdmin(admin.ModelAdmin):
     list_display = ("revision", "changed_at")

@@ -53,6 +53,9 @@ CLUSTERS: tuple[str, ...] = (
     "guanzhong",
     "northeast",
     "west_hub",
+    "west_strait",
+    "central_plains",
+    "asean_gateway",
 )
 
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"

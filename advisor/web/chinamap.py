@@ -86,9 +86,15 @@ SHORT_NAMES: dict[str, Promise] = {
     "guanzhong": _("Guanzhong"),
     "northeast": _("Northeast"),
     "west_hub": _("Western hub"),
+    "west_strait": _("West Strait"),
+    "central_plains": _("Central Plains"),
+    "asean_gateway": _("ASEAN gateway"),
 }
 # Where a label goes when "right of the dot" would run into a neighbour.
-LABEL_SIDE = {"chengyu": "left", "mid_yangtze": "below"}
+# Guanzhong goes left to clear the Central Plains dot just east of it, the ASEAN gateway to
+# clear the Greater Bay Area label (tests/web/test_chinamap.py checks every pair).
+LABEL_SIDE = {"chengyu": "left", "mid_yangtze": "below", "guanzhong": "left",
+              "asean_gateway": "left"}
 
 
 @dataclass(frozen=True)

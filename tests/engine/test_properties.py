@@ -11,7 +11,7 @@ from advisor.engine.intake import FIELDS
 from advisor.engine.prepared import prepare
 from advisor.engine.ranking import company_concepts
 from advisor.engine.scoring import inputs_for, score
-from clusters.vocabulary import CLUSTERS, SECTORS
+from clusters.vocabulary import SECTORS
 
 from . import factory
 from .factory import FACTORS
@@ -30,7 +30,9 @@ intake_st = st.fixed_dictionaries(
         "stage": st.sampled_from(["startup", "sme", "large"]),
         "language": st.sampled_from(["ko", "en"]),
         "needs": needs_st,
-        "exclude": st.lists(st.sampled_from(CLUSTERS), max_size=9, unique=True),
+        # The factory snapshot's codes, not the vocabulary's: the intake is checked against KB.
+        "exclude": st.lists(st.sampled_from(tuple(factory.CLUSTER_SCORES)), max_size=9,
+                            unique=True),
         "minimums": st.dictionaries(st.sampled_from(FACTORS), st.integers(0, 100), max_size=3),
     },
 ).map(lambda d: {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils.html import escape
 
 from clusters import models as kb
 
@@ -63,3 +64,14 @@ def test_anonymous_visitors_cannot_open_the_admin(client) -> None:
     response = client.get(reverse("admin:clusters_cluster_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_national_city_clusters_are_listed_with_the_cluster_covering_each(editor_client):
+    response = editor_client.get(reverse("admin:clusters_plancluster_changelist"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "北部湾城市群" in html and "天山北坡城市群" in html
+    plan = kb.PlanCluster.objects.get(key="beibu-gulf")
+    page = editor_client.get(reverse("admin:clusters_plancluster_change", args=[plan.pk]))
+    assert page.status_code == 200
+    assert escape(plan.note_ko[:15]) in page.content.decode()

@@ -70,6 +70,7 @@ def test_an_unknown_cluster_code_is_named():
 
 def test_a_missing_cluster_is_named():
     kb.City.objects.filter(cluster__code="northeast").update(cluster=None)  # City is PROTECTed
+    kb.PlanCluster.objects.filter(cluster__code="northeast").delete()  # and so is PlanCluster
     kb.Cluster.objects.get(code="northeast").delete()
     assert "cluster 'northeast' is missing" in run_kb_check()
 

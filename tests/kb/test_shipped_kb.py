@@ -43,7 +43,7 @@ AI_CITIES = (
 KB_MODELS = (
     kb.Source, kb.Factor, kb.Sector, kb.Cluster, kb.ClusterChallenge, kb.City, kb.Zone,
     kb.ClusterFactorScore, kb.ClusterSectorStrength, kb.CitySpecialty, kb.GlossaryEntry,
-    kb.FirmRanking, kb.Firm, kb.Event, kb.CityMetric,
+    kb.FirmRanking, kb.Firm, kb.Event, kb.CityMetric, kb.PlanCluster, kb.ClusterSectorFactor,
 )
 
 
@@ -82,7 +82,7 @@ def test_every_sector_has_names_in_three_languages_a_group_and_descriptions():
 
 def test_every_cluster_has_a_profile_and_a_place_on_the_map():
     clusters = list(kb.Cluster.objects.all())
-    assert [c.order for c in clusters] == list(range(1, 10))
+    assert [c.order for c in clusters] == list(range(1, len(CLUSTERS) + 1))
     for c in clusters:
         assert c.name_zh and c.role_ko and c.role_en and c.summary_ko and c.summary_en, c.code
         assert c.provinces_ko and c.provinces_en and c.provinces_zh, c.code
@@ -93,8 +93,8 @@ def test_every_cluster_has_a_profile_and_a_place_on_the_map():
     assert kb.Cluster.objects.get(code="west_hub").map_x < gba.map_x  # west is left
 
 
-def test_every_cluster_is_scored_on_all_nine_factors_within_0_to_100():
-    assert kb.ClusterFactorScore.objects.count() == 9 * 9
+def test_every_cluster_is_scored_on_every_factor_within_0_to_100():
+    assert kb.ClusterFactorScore.objects.count() == len(CLUSTERS) * len(FACTORS)
     for code in CLUSTERS:
         rows = kb.ClusterFactorScore.objects.filter(cluster__code=code)
         assert sorted(r.factor.code for r in rows) == sorted(FACTORS)
@@ -102,7 +102,7 @@ def test_every_cluster_is_scored_on_all_nine_factors_within_0_to_100():
 
 
 def test_every_cluster_has_a_strength_in_all_24_sectors_within_0_to_5():
-    assert kb.ClusterSectorStrength.objects.count() == 9 * 24
+    assert kb.ClusterSectorStrength.objects.count() == len(CLUSTERS) * len(SECTORS)
     for code in CLUSTERS:
         rows = kb.ClusterSectorStrength.objects.filter(cluster__code=code)
         assert sorted(r.sector.code for r in rows) == sorted(SECTORS)
@@ -241,8 +241,6 @@ def test_every_cluster_has_core_cities_and_the_design_cities_exist():
         assert kb.City.objects.filter(slug=slug).exists(), slug
     assert kb.City.objects.get(slug="hongkong").cluster.code == "gba"
     assert kb.City.objects.get(slug="ordos").cluster.code == "west_hub"
-    for outside in ("zhengzhou", "fuzhou", "xiamen", "quanzhou", "kunming", "luoyang"):
-        assert kb.City.objects.get(slug=outside).cluster is None, outside
 
 
 def test_every_top50_gdp_city_is_present_with_its_rank():
@@ -371,3 +369,123 @@ def test_reloading_the_fixtures_does_not_duplicate_rows():
     call_command("load_kb", verbosity=0)
     after = {m.__name__: m.objects.count() for m in KB_MODELS}
     assert after == before
+
+
+# --- the national map: every city in a cluster, the 19 national city clusters ----------------
+
+NEW_CLUSTERS = ("west_strait", "central_plains", "asean_gateway")
+# The 14th Five-Year Plan's 19 city clusters and the cluster of this knowledge base covering each
+# (docs/DATA.md, "The national map").
+PLAN_MAP = {
+    "jingjinji": "jjj", "yangtze-river-delta": "yrd", "pearl-river-delta": "gba",
+    "chengdu-chongqing": "chengyu", "middle-yangtze": "mid_yangtze",
+    "shandong-peninsula": "shandong", "guangdong-fujian-zhejiang-coast": "west_strait",
+    "central-plains": "central_plains", "guanzhong-plain": "guanzhong",
+    "beibu-gulf": "asean_gateway", "harbin-changchun": "northeast",
+    "central-southern-liaoning": "northeast", "central-shanxi": "west_hub",
+    "central-guizhou": "west_hub", "central-yunnan": "asean_gateway",
+    "hohhot-baotou-ordos-yulin": "west_hub", "lanzhou-xining": "west_hub",
+    "ningxia-yellow-river": "west_hub", "tianshan-north-slope": "west_hub",
+}
+
+
+def test_every_city_belongs_to_a_cluster():
+    orphans = list(kb.City.objects.filter(cluster__isnull=True).values_list("slug", flat=True))
+    assert orphans == []
+    expected = {
+        "ningde": "west_strait", "xiamen": "west_strait", "fuzhou": "west_strait",
+        "quanzhou": "west_strait", "zhengzhou": "central_plains", "luoyang": "central_plains",
+        "kunming": "asean_gateway", "nanning": "asean_gateway", "liuzhou": "asean_gateway",
+    }
+    for slug, code in expected.items():
+        assert kb.City.objects.get(slug=slug).cluster.code == code, slug
+
+
+def test_the_19_national_city_clusters_are_each_mapped_to_a_cluster_with_a_source():
+    rows = {p.key: p for p in kb.PlanCluster.objects.select_related("cluster", "source")}
+    assert {key: p.cluster.code for key, p in rows.items()} == PLAN_MAP
+    for plan in rows.values():
+        assert plan.name_ko and plan.name_en and plan.name_zh, plan.key
+        assert plan.note_ko and plan.note_en, plan.key
+        assert plan.source.kind == "report" and plan.source.published, plan.key
+    assert rows["beibu-gulf"].source.url.startswith("https://")
+    # every cluster of the knowledge base stands for at least one national city cluster
+    assert set(PLAN_MAP.values()) == set(CLUSTERS)
+
+
+@pytest.mark.parametrize("code", NEW_CLUSTERS)
+def test_the_new_clusters_have_full_profiles(code):
+    cluster = kb.Cluster.objects.get(code=code)
+    assert cluster.role_ko and cluster.summary_ko and cluster.provinces_zh
+    assert set(
+        cluster.factor_scores.values_list("factor__code", flat=True)
+    ) == set(kb.Factor.objects.values_list("code", flat=True))
+    assert cluster.sector_strengths.count() == len(SECTORS)
+    assert cluster.challenges.count() >= 2
+    assert cluster.cities.filter(is_core=True).exists()
+    assert kb.Zone.objects.filter(city__cluster=cluster).exists() or code == "asean_gateway"
+    # the facts rest on public sources, not only on analyst judgement
+    public = cluster.factor_scores.exclude(source__kind__startswith="analyst")
+    assert public.count() >= 4
+    for row in public.exclude(source__kind="seed").select_related("source"):
+        assert row.source.url and row.source.published, row
+
+
+@pytest.mark.parametrize("code", NEW_CLUSTERS)
+def test_each_strength_of_3_or_more_in_a_new_cluster_has_a_sourced_city_specialty(code):
+    strong = kb.ClusterSectorStrength.objects.filter(cluster__code=code, strength__gte=3)
+    assert strong.exists()
+    for row in strong:
+        specialties = kb.CitySpecialty.objects.filter(city__cluster__code=code, sector=row.sector)
+        assert specialties.exists(), row
+        for sp in specialties.select_related("source"):
+            assert sp.source.kind not in ("analyst", "analyst_unverified"), sp.key
+
+
+@pytest.mark.parametrize("code", NEW_CLUSTERS)
+def test_each_strength_of_4_or_more_in_a_new_cluster_has_sector_specific_factor_scores(code):
+    for row in kb.ClusterSectorStrength.objects.filter(cluster__code=code, strength__gte=4):
+        factors = set(
+            kb.ClusterSectorFactor.objects.filter(
+                cluster__code=code, sector=row.sector
+            ).values_list("factor__code", flat=True)
+        )
+        assert {"manufacturing", "market"} <= factors, row
+        assert len(factors) >= 3, row
+
+
+def test_sector_specific_scores_put_the_anchor_firms_at_the_top_of_the_scale():
+    def sector_score(cluster: str, sector: str, factor: str) -> int:
+        return kb.ClusterSectorFactor.objects.get(
+            cluster__code=cluster, sector__code=sector, factor__code=factor
+        ).score
+
+    assert sector_score("west_strait", "batteries", "manufacturing") >= 90  # CATL, Ningde
+    assert sector_score("central_plains", "consumer_electronics", "manufacturing") >= 90  # Foxconn
+    for row in kb.ClusterSectorFactor.objects.select_related("source"):
+        assert 0 <= row.score <= 100
+        assert row.rationale_ko.strip() and row.rationale_en.strip(), row
+        if row.source.kind == "analyst_unverified":
+            assert "검증 필요" in row.rationale_ko and "to verify" in row.rationale_en, row
+
+
+def test_the_expert_cases_find_their_city_evidence():
+    """The words of the CATL-supplier and Foxconn-supplier expert cases name a specialty."""
+    catl = kb.CitySpecialty.objects.get(key="ningde-catl-battery-chain")
+    assert (catl.city.slug, catl.sector.code) == ("ningde", "batteries")
+    assert {"CATL", "양극재", "宁德时代"} <= set(catl.keyword_list())
+    foxconn = kb.CitySpecialty.objects.get(key="zhengzhou-foxconn-smartphones")
+    assert (foxconn.city.slug, foxconn.sector.code) == ("zhengzhou", "consumer_electronics")
+    assert {"Foxconn", "스마트폰 부품", "富士康"} <= set(foxconn.keyword_list())
+    assert strength("west_strait", "batteries") == 5
+    assert strength("central_plains", "consumer_electronics") == 5
+
+
+def test_new_sources_can_be_checked_by_a_reader():
+    for source in kb.Source.objects.filter(key__in=[
+        "fyp14-outline-2021", "ningde-four-industries-people-2025", "foxconn-zhengzhou-scmp-2021",
+        "luoyang-lyc-tibet-2025", "henan-diamond-2023", "yunnan-green-aluminium-2023",
+    ]):
+        assert source.url.startswith("http") and source.published and source.publisher, source.key
+        if not re.search("[A-Za-z]{4}", source.title):
+            assert source.title_en, source.key  # Chinese or Korean titles carry an English gloss

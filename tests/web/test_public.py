@@ -16,7 +16,7 @@ from tests.web.conftest import form_data
 pytestmark = pytest.mark.django_db
 
 
-def test_home_shows_the_nine_clusters_on_the_map_each_linking_to_its_page(client):
+def test_home_shows_every_cluster_on_the_map_each_linking_to_its_page(client):
     response = client.get(reverse("home"))
     assert response.status_code == 200
     html = response.content.decode()
