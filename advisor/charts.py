@@ -80,12 +80,33 @@ def _text_width(text: str, font_size: float) -> float:
 
 def _fit(text: str, max_width: float, font_size: float) -> str:
     """``text`` shortened with an ellipsis to fit ``max_width`` (the full text stays in the
-    row's <title> and the chart's description)."""
+    row's <title> and the chart's description). The cut falls between words when there is
+    a space in the part that fits, so an English name is never cut inside a word."""
     if _text_width(text, font_size) <= max_width:
         return text
+    original = text
     while text and _text_width(text + "…", font_size) > max_width:
         text = text[:-1]
+    inside_word = len(text) < len(original) and original[len(text)] not in " –-"
+    if inside_word and " " in text.strip():
+        text = text[: text.rstrip().rindex(" ")]
     return text.rstrip(" –-,(") + "…"
+
+
+def _wrap(text: str, max_width: float, font_size: float, max_lines: int = 2) -> list[str]:
+    """``text`` broken at spaces into at most ``max_lines`` lines of ``max_width``; the
+    last line is shortened with :func:`_fit` if the text is longer still. A single word
+    wider than the line (rare: names are short) is shortened the same way."""
+    lines: list[str] = []
+    words = text.split(" ")
+    while words and len(lines) < max_lines - 1:
+        line = words.pop(0)
+        while words and _text_width(f"{line} {words[0]}", font_size) <= max_width:
+            line = f"{line} {words.pop(0)}"
+        lines.append(line)
+    if words:
+        lines.append(" ".join(words))
+    return [_fit(line, max_width, font_size) for line in lines]
 
 
 def cluster_label(entry: Mapping[str, Any], language: str) -> tuple[str, str]:
@@ -180,7 +201,15 @@ def ranking_bar_chart(
     bar_w = max(60.0, width - left - value_w)
     top = 30.0
     row_h = 40.0
-    height = top + row_h * len(ranking) + 22
+    # A long name takes two lines (broken between words) with the Chinese name on a third;
+    # its row grows by one line rather than cutting the name inside a word.
+    labels = []
+    for index, entry in enumerate(ranking):
+        name, zh = cluster_label(entry, language)
+        label = f"{entry.get('rank', index + 1)}. {name}"
+        labels.append((label, _wrap(label, label_w, 11.5), zh))
+    heights = [row_h + 13 * max(0, len(lines) + bool(zh) - 2) for _l, lines, zh in labels]
+    height = top + sum(heights) + 22
 
     parts = _svg_open(
         width=width, height=height, chart_id=chart_id, title=title, desc=summary,
@@ -199,28 +228,29 @@ def ranking_bar_chart(
         )
     parts.append("</g>")
 
+    y = top
     for index, entry in enumerate(ranking):
-        y = top + row_h * index
-        name, zh = cluster_label(entry, language)
-        rank = entry.get("rank", index + 1)
+        if index:
+            y += heights[index - 1]
+        label, lines, zh = labels[index]
         score = _score(entry.get("score"))
         sector = _score(entry.get("sector_fit"))
         needs = _score(entry.get("needs_fit"))
         color = COLOR_TOP if index == 0 else COLOR_SCORE
         weight = "700" if index == 0 else "400"
-        label = f"{rank}. {name}"
         parts.append(
             f'<g class="row" data-cluster={_attr(entry.get("cluster", ""))}>'
             f"<title>{_text(label)}</title>"
         )
-        parts.append(
-            f'<text x="0" y="{_num(y + 12)}" font-size="11.5" font-weight="{weight}">'
-            f"{_text(_fit(label, label_w, 11.5))}</text>"
-        )
+        for line_no, line in enumerate(lines):
+            parts.append(
+                f'<text x="{14 if line_no else 0}" y="{_num(y + 12 + 13 * line_no)}" '
+                f'font-size="11.5" font-weight="{weight}">{_text(line)}</text>'
+            )
         if zh:
             parts.append(
-                f'<text x="14" y="{_num(y + 27)}" font-size="10" fill="{COLOR_MUTED}" '
-                f'lang="zh-Hans">{_text(zh)}</text>'
+                f'<text x="14" y="{_num(y + 27 + 13 * (len(lines) - 1))}" font-size="10" '
+                f'fill="{COLOR_MUTED}" lang="zh-Hans">{_text(zh)}</text>'
             )
         parts.append(
             f'<rect x="{_num(left)}" y="{_num(y + 2)}" width="{_num(bar_w)}" height="14" '
@@ -260,7 +290,19 @@ def _ranking_compact(
     bar_w = max(60.0, width - value_w)
     top = 30.0
     row_h = 52.0
-    height = top + row_h * len(ranking) + 20
+    # Name and Chinese name on one line when they fit; otherwise the Chinese name gets a
+    # line of its own under the name (the row grows) rather than being left out.
+    rows = []
+    for index, entry in enumerate(ranking):
+        name, zh = cluster_label(entry, language)
+        label = f"{entry.get('rank', index + 1)}. {name}"
+        full = f"{label}  {zh}" if zh else label
+        if _text_width(full, 13) <= width:
+            rows.append((label, zh, full, ""))
+        else:
+            rows.append((label, zh, _fit(label, width, 13), zh))
+    heights = [row_h + (15 if second else 0) for *_rest, second in rows]
+    height = top + sum(heights) + 20
     parts = _svg_open(
         width=width, height=height, chart_id=chart_id, title=title, desc=summary,
         css_class="chart chart-ranking chart-compact", font_family=font_family,
@@ -277,39 +319,43 @@ def _ranking_compact(
             f'text-anchor="{anchor}" fill="{COLOR_MUTED}">{tick}</text>'
         )
     parts.append("</g>")
+    y = top
     for index, entry in enumerate(ranking):
-        y = top + row_h * index
-        name, zh = cluster_label(entry, language)
-        rank = entry.get("rank", index + 1)
+        if index:
+            y += heights[index - 1]
+        label, zh, shown, second = rows[index]
         score = _score(entry.get("score"))
         sector = _score(entry.get("sector_fit"))
         needs = _score(entry.get("needs_fit"))
         color = COLOR_TOP if index == 0 else COLOR_SCORE
         weight = "700" if index == 0 else "400"
-        label = f"{rank}. {name}"
-        # The Chinese name follows on the same line when it fits, else it is left out here
-        # (it is in the row's <title>, the description and the table below the chart).
-        full = f"{label}  {zh}" if zh else label
-        shown = full if _text_width(full, 13) <= width else _fit(label, width, 13)
         parts.append(
             f'<g class="row" data-cluster={_attr(entry.get("cluster", ""))}>'
             f"<title>{_text(' '.join(filter(None, (label, zh))))}</title>"
             f'<text x="0" y="{_num(y + 13)}" font-size="13" font-weight="{weight}">'
             f"{_text(shown)}</text>"
-            f'<rect x="0" y="{_num(y + 19)}" width="{_num(bar_w)}" height="14" '
+        )
+        if second:
+            parts.append(
+                f'<text x="14" y="{_num(y + 28)}" font-size="11.5" fill="{COLOR_MUTED}" '
+                f'lang="zh-Hans">{_text(second)}</text>'
+            )
+        bars_y = y + (15 if second else 0)
+        parts.append(
+            f'<rect x="0" y="{_num(bars_y + 19)}" width="{_num(bar_w)}" height="14" '
             f'fill="{COLOR_TRACK}"/>'
-            f'<rect class="bar bar-score" x="0" y="{_num(y + 19)}" '
+            f'<rect class="bar bar-score" x="0" y="{_num(bars_y + 19)}" '
             f'width="{_num(bar_w * score / 100)}" height="14" rx="1.5" fill="{color}" '
             f'data-value="{score:.1f}"/>'
-            f'<rect class="bar bar-sector" x="0" y="{_num(y + 35)}" '
+            f'<rect class="bar bar-sector" x="0" y="{_num(bars_y + 35)}" '
             f'width="{_num(bar_w * sector / 100)}" height="4" fill="{COLOR_SECTOR}" '
             f'data-value="{sector:.1f}"/>'
-            f'<rect class="bar bar-needs" x="0" y="{_num(y + 41)}" '
+            f'<rect class="bar bar-needs" x="0" y="{_num(bars_y + 41)}" '
             f'width="{_num(bar_w * needs / 100)}" height="4" fill="{COLOR_NEEDS}" '
             f'data-value="{needs:.1f}"/>'
-            f'<text x="{_num(width)}" y="{_num(y + 31)}" font-size="13" text-anchor="end" '
+            f'<text x="{_num(width)}" y="{_num(bars_y + 31)}" font-size="13" text-anchor="end" '
             f'font-weight="{weight}">{score:.1f}</text>'
-            f'<text x="{_num(width)}" y="{_num(y + 45)}" font-size="10" text-anchor="end" '
+            f'<text x="{_num(width)}" y="{_num(bars_y + 45)}" font-size="10" text-anchor="end" '
             f'fill="{COLOR_MUTED}">{sector:.0f} · {needs:.0f}</text>'
             "</g>"
         )
