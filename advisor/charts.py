@@ -66,7 +66,7 @@ def _score(value: Any) -> float:
 
 def _text_width(text: str, font_size: float) -> float:
     """Rough advance width: Hangul/Hanzi one em, Latin capitals and digits ~0.62 em, the
-    rest ~0.52 em (Noto Sans CJK). Good enough to keep labels out of the bars."""
+    rest ~0.55 em (Noto Sans CJK). Good enough to keep labels out of the bars."""
     total = 0.0
     for ch in text:
         if ord(ch) > 0x2E7F:
@@ -74,7 +74,7 @@ def _text_width(text: str, font_size: float) -> float:
         elif ch.isupper() or ch.isdigit():
             total += 0.62
         else:
-            total += 0.52
+            total += 0.55
     return total * font_size
 
 
@@ -94,19 +94,22 @@ def _fit(text: str, max_width: float, font_size: float) -> str:
 
 
 def _wrap(text: str, max_width: float, font_size: float, max_lines: int = 2) -> list[str]:
-    """``text`` broken at spaces into at most ``max_lines`` lines of ``max_width``; the
-    last line is shortened with :func:`_fit` if the text is longer still. A single word
-    wider than the line (rare: names are short) is shortened the same way."""
+    """``text`` broken into at most ``max_lines`` lines of ``max_width``, at spaces or after
+    the en dashes that join place names ("Harbin–Changchun–…"); the last line is shortened
+    with :func:`_fit` if the text is longer still."""
+    pieces = [p for p in re.split(r"(?<=[ –])", text) if p]
     lines: list[str] = []
-    words = text.split(" ")
-    while words and len(lines) < max_lines - 1:
-        line = words.pop(0)
-        while words and _text_width(f"{line} {words[0]}", font_size) <= max_width:
-            line = f"{line} {words.pop(0)}"
-        lines.append(line)
-    if words:
-        lines.append(" ".join(words))
-    return [_fit(line, max_width, font_size) for line in lines]
+    line = ""
+    for index, piece in enumerate(pieces):
+        if line and _text_width((line + piece).rstrip(), font_size) > max_width:
+            lines.append(line.rstrip())
+            line = ""
+            if len(lines) == max_lines - 1:
+                line = "".join(pieces[index:])
+                break
+        line += piece
+    lines.append(line.rstrip())
+    return [_fit(line, max_width, font_size) for line in lines if line]
 
 
 def cluster_label(entry: Mapping[str, Any], language: str) -> tuple[str, str]:
@@ -301,7 +304,7 @@ def _ranking_compact(
             rows.append((label, zh, full, ""))
         else:
             rows.append((label, zh, _fit(label, width, 13), zh))
-    heights = [row_h + (15 if second else 0) for *_rest, second in rows]
+    heights = [row_h + (17 if second else 0) for *_rest, second in rows]
     height = top + sum(heights) + 20
     parts = _svg_open(
         width=width, height=height, chart_id=chart_id, title=title, desc=summary,
@@ -337,10 +340,10 @@ def _ranking_compact(
         )
         if second:
             parts.append(
-                f'<text x="14" y="{_num(y + 28)}" font-size="11.5" fill="{COLOR_MUTED}" '
+                f'<text x="14" y="{_num(y + 29)}" font-size="11.5" fill="{COLOR_MUTED}" '
                 f'lang="zh-Hans">{_text(second)}</text>'
             )
-        bars_y = y + (15 if second else 0)
+        bars_y = y + (17 if second else 0)
         parts.append(
             f'<rect x="0" y="{_num(bars_y + 19)}" width="{_num(bar_w)}" height="14" '
             f'fill="{COLOR_TRACK}"/>'

@@ -193,7 +193,7 @@ def test_result_page_is_private_and_shows_the_ranking(client, assessment,
     with django_assert_num_queries(6):
         response = client.get(reverse("result", args=[assessment.token]))
     assert response.status_code == 200
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "noindex" in response["X-Robots-Tag"]
     assert response["Cache-Control"] == "no-store"
     html = response.content.decode()
