@@ -267,15 +267,16 @@ def whatif_rank(request: HttpRequest, pk: int) -> JsonResponse:
         return JsonResponse({"ok": False, "errors": errors}, status=400)
     result = rank(form.intake, form.snapshot)
     names = presenters.factor_names()
-    html = render_to_string(
-        "staff/_whatif_result.html",
-        _whatif_result_context(result, assessment.result, names),
-        request=request,
-    )
+    context = _whatif_result_context(result, assessment.result, names)
+    html = render_to_string("staff/_whatif_result.html", context, request=request)
     return JsonResponse(
         {
             "ok": True,
             "html": html,
+            # The first three with their moves, shown beside the sliders on a phone.
+            "summary_html": render_to_string(
+                "staff/_whatif_summary.html", context, request=request
+            ),
             "top": result["ranking"][0]["cluster"] if result.get("ranking") else None,
             "ranking": [
                 {"cluster": e["cluster"], "rank": e["rank"], "score": e["score"]}

@@ -243,3 +243,44 @@ def test_the_result_shows_every_answer(client, make_assessment):
 
 def test_change_my_answers_needs_a_real_token(client):
     assert client.get(reverse("result-again", args=["z" * 43])).status_code == 404
+
+
+# What-if on a phone ---------------------------------------------------------------------
+
+
+def test_whatif_keeps_the_first_three_and_their_moves_beside_the_sliders(
+    staff_client, make_assessment
+):
+    from tests.web.conftest import BASE_NEEDS
+
+    assessment = make_assessment(
+        needs={**BASE_NEEDS, "manufacturing": 0, "research": 5, "cost": 0, "pilot": 0}
+    )
+    page = staff_client.get(reverse("staff-whatif", args=[assessment.pk])).content.decode()
+    # In the form, before the first slider.
+    assert page.index('id="whatif-summary"') < page.index('type="range"')
+    data = {f"need_{code}": str(v) for code, v in BASE_NEEDS.items()}
+    first = assessment.result["ranking"][0]["cluster"]
+    data["exclude"] = [first]  # knock out the first: the others move up
+    payload = staff_client.post(
+        reverse("staff-whatif-rank", args=[assessment.pk]), data
+    ).json()
+    summary = payload["summary_html"]
+    assert summary.count("<li>") == 3
+    new_top = payload["ranking"][0]["cluster"]
+    old_rank = {e["cluster"]: e["rank"] for e in assessment.result["ranking"]}
+    assert new_top != first
+    # Each of the new first three shows how far it moved, as the full table does.
+    items = summary.split("<li>")[1:]
+    moves = []
+    for entry, item in zip(payload["ranking"][:3], items, strict=True):
+        moved = old_rank[entry["cluster"]] - entry["rank"]
+        moves.append(moved)
+        assert item.lstrip().startswith(f'<span class="name">{entry["rank"]}. ')
+        if moved > 0:
+            assert f"▲ {moved}" in item
+        elif moved < 0:
+            assert f"▼ {-moved}" in item
+        else:
+            assert "▲" not in item and "▼" not in item
+    assert any(moves)  # the knock-out did move something in the first three
