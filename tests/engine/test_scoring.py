@@ -92,11 +92,11 @@ def test_sector_fit_blends_strength_specialisation_evidence_and_keywords(kb):
     assert detail["specialisation"] == pytest.approx(
         100 * min(1, quotient / m.LQ_FULL), abs=0.05)
     assert detail["city_evidence"] == 100.0  # Hefei and Hangzhou hold AI specialties
-    assert detail["keyword"] == 50.0  # one concept of the company's words: half the part
+    assert detail["keyword"] == 100.0  # the company's one concept, held by Hefei's specialty
     assert detail["matched_keywords"] == ["speech recognition"]
     expected = (m.STRENGTH_SHARE * detail["strength"]
                 + m.SPECIALISATION_SHARE * detail["specialisation"]
-                + m.EVIDENCE_SHARE * 100 + m.KEYWORD_SHARE * 50)
+                + m.EVIDENCE_SHARE * 100 + m.KEYWORD_SHARE * 100)
     assert yrd["sector_fit"] == pytest.approx(expected, abs=0.06)
     # Without secondary sectors the primary counts for both shares; no evidence, no words.
     alone = entry(ranked(kb, secondary_sectors=[], keywords="", exclude=[]), "west_hub")
@@ -255,27 +255,31 @@ def test_the_worked_example_of_the_methodology(kb):
     result = ranked(kb, language="en")
     rows = [(e["cluster"], e["score"], e["sector_fit"], e["needs_fit"])
             for e in result["ranking"][:4]]
-    assert rows == [("yrd", 86.4, 89.5, 83.3), ("jjj", 79.3, 79.0, 79.5),
-                    ("gba", 75.7, 71.0, 80.4), ("chengyu", 47.2, 28.0, 66.4)]
+    assert rows == [("yrd", 93.4, 98.8, 83.5), ("jjj", 68.5, 62.6, 79.5),
+                    ("gba", 60.4, 50.2, 79.5), ("chengyu", 43.9, 34.6, 61.1)]
     yrd = result["ranking"][0]
     assert [(c["factor"], c["points"]) for c in yrd["contributions"]] == [
-        ("talent", 22.5), ("research", 17.6), ("market", 13.5), ("capital", 9.0),
-        ("policy", 8.2), ("openness", 4.3), ("pilot", 4.2), ("cost", 4.0),
+        ("talent", 20.5), ("research", 16.0), ("market", 12.3), ("capital", 8.2),
+        ("korea_link", 7.7), ("policy", 7.4), ("openness", 3.9), ("pilot", 3.9), ("cost", 3.6),
     ]
-    assert yrd["cities"][0]["slug"] == "hefei" and yrd["caveats"] == []
+    assert yrd["sector_detail"]["location_quotient"] == 3.0
+    assert [c["slug"] for c in yrd["cities"]] == ["hefei", "hangzhou"]
+    assert yrd["caveats"] == []
+    chengyu = result["ranking"][3]
+    assert chengyu["cities"] == []
+    assert [c["slug"] for c in chengyu["core_cities"]] == ["chengdu", "chongqing"]
     assert [e["cluster"] for e in result["excluded"]] == ["west_hub"]
     robustness = result["robustness"]
     assert (robustness["top_share"], robustness["margin"], robustness["clear_winner"],
-            robustness["flip"]) == (1.0, 7.1, True, None)
+            robustness["flip"]) == (1.0, 24.9, True, None)
 
     close = ranked(kb, sector="ev", needs={"research": 4, "talent": 5, "cost": 2},
                    exclude=[], minimums={}, keywords="", secondary_sectors=[])
     assert [(e["cluster"], e["score"]) for e in close["ranking"][:2]] == [
-        ("yrd", 84.6), ("gba", 84.5)]
-    assert close["robustness"]["top_share"] == pytest.approx(0.63, abs=0.005)
+        ("yrd", 65.2), ("gba", 64.8)]
+    assert close["robustness"]["top_share"] == pytest.approx(0.84, abs=0.005)
     assert close["robustness"]["clear_winner"] is False
-    assert close["robustness"]["flip"] == {"factor": "research", "from_weight": 4,
-                                           "to_weight": 3}
+    assert close["robustness"]["flip"] is None
 
 
 def test_equal_remainders_give_the_missing_tenth_to_the_earlier_factor():
