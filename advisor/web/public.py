@@ -120,13 +120,13 @@ def _result_page(
         # Shown once, after the redirect that follows a successful request.
         "consult_sent": request.session.pop(CONSULT_SENT_KEY, None) == assessment.token,
         "leads": leads,
-        "needs": presenters.needs_rows(assessment.intake, names),
         "intake_rows": presenters.intake_rows(assessment.intake),
+        "result_url": request.build_absolute_uri(reverse("result", args=[assessment.token])),
+        "needs": presenters.needs_rows(assessment.intake, names),
         "sector_name": presenters.sector_name(assessment.sector),
         "brief_url": url_or_none("brief-token", assessment.token),
-        "brief_url_en": url_or_none("brief-token", assessment.token, query="?lang=en"),
-        "brief_url_ko": url_or_none("brief-token", assessment.token, query="?lang=ko"),
-        "result_url": request.build_absolute_uri(reverse("result", args=[assessment.token])),
+        # The brief in either language, whatever language the assessment was made in.
+        "brief_languages": [("ko", "한국어"), ("en", "English")],
         **presenters.result_context(assessment.result, names, presenters.cluster_roles()),
     }
     return private(render(request, "web/result.html", context, status=status))

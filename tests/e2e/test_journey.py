@@ -148,8 +148,11 @@ def test_a_startup_goes_from_intake_to_consultation_and_briefs(
         from advisor.models import Assessment
 
         top = Assessment.objects.get().result["ranking"][0]["names"]
-        for link, brief_language, prefix in (("pdf-link-ko", "ko", "진출브리프"),
-                                             ("pdf-link-en", "en", "EntryBrief")):
+        prefixes = {"ko": "진출브리프", "en": "EntryBrief"}
+        other = text["other"]
+        # The brief in the assessment's language, and the one offered in the other.
+        for link, brief_language in (("pdf-link", language), (f"pdf-link-{other}", other)):
+            prefix = prefixes[brief_language]
             with page.expect_download() as download_info:
                 page.locator(f"[data-testid={link}]").click()
             download = download_info.value
