@@ -284,3 +284,22 @@ def test_whatif_keeps_the_first_three_and_their_moves_beside_the_sliders(
         else:
             assert "▲" not in item and "▼" not in item
     assert any(moves)  # the knock-out did move something in the first three
+
+
+# A cluster without city evidence ----------------------------------------------------------
+
+
+def test_a_best_fit_without_city_evidence_shows_the_note_and_core_cities_apart(
+    client, make_assessment
+):
+    with_evidence = ["yrd", "gba", "jjj", "chengyu", "mid_yangtze", "northeast"]
+    assessment = make_assessment(exclude=with_evidence)
+    top = assessment.result["ranking"][0]
+    assert not top["cities"] and top["core_cities"]  # the case under test
+    html = client.get(reverse("result", args=[assessment.token])).content.decode()
+    start = html.index('class="card winner"')
+    winner = html[start:html.index("</section>", start)]
+    assert "핵심 도시" in winner
+    for city in top["core_cities"]:
+        assert reverse("city-detail", args=[city["slug"]]) in winner
+    assert "먼저 검토할 도시" not in winner  # not presented as recommended cities
