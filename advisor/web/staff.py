@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from advisor import selectors
 from advisor.access import assessment_for_staff
 from advisor.engine.explain import stage_label
-from advisor.models import Assessment, Lead
+from advisor.models import Assessment, BriefJob, Lead, StaffProfile
 from advisor.web import presenters
 from advisor.web.forms import DecisionNoteForm, IntakeForm, ScenarioForm
 from advisor.web.services import decision_note_create, lead_set_status
@@ -93,6 +93,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "export_url": (export + "?" + request.GET.urlencode()) if export else None,
             "batch_url": url_or_none("batch-upload") or url_or_none("batch-list"),
             "zip_url": url_or_none("brief-zip-create"),
+            # One zip at a time per person: the button waits while one is being made.
+            "running_zip": BriefJob.objects.filter(
+                created_by=request.user,
+                status__in=[BriefJob.Status.PENDING, BriefJob.Status.RUNNING],
+            ).only("pk").first(),
         },
     )
 
@@ -159,7 +164,8 @@ def _detail_page(
         **_brief_links(assessment),
         "sector_name": presenters.sector_name(assessment.sector),
         "stage_label": stage_label(str(assessment.intake.get("stage") or "")),
-        **presenters.result_context(assessment.result, names, presenters.cluster_roles()),
+        **presenters.result_context(assessment.result, names, presenters.cluster_roles(),
+                                    client=False),
     }
     return render(request, "staff/assessment_detail.html", context, status=status)
 
@@ -354,6 +360,31 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if problem else 200,
     )
+
+
+# The consultant's signature -------------------------------------------------------------
+
+
+class StaffProfileForm(forms.ModelForm):
+    class Meta:
+        model = StaffProfile
+        fields = ["name_ko", "name_en", "title_ko", "title_en"]
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """The signed-in consultant's name and title as briefs print them under a decision
+    note (their own profile only: there is no other user's profile to reach)."""
+    instance, _created = StaffProfile.objects.get_or_create(user=request.user)
+    form = StaffProfileForm(request.POST or None, instance=instance)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, gettext("Your signature is saved."))
+            return redirect("staff-profile")
+        return render(request, "staff/profile.html", {"form": form}, status=400)
+    return render(request, "staff/profile.html", {"form": form})
 
 
 @staff_required

@@ -34,6 +34,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Staff workspace
     path("staff/", staff.dashboard, name="staff-dashboard"),
+    path("staff/profile/", staff.profile, name="staff-profile"),
     path("staff/assessments/new/", staff.assessment_new, name="staff-assessment-new"),
     path("staff/assessments/<int:pk>/", staff.assessment_detail, name="staff-assessment"),
     path("staff/assessments/<int:pk>/whatif/", staff.whatif, name="staff-whatif"),

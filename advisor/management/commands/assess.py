@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from advisor.engine import LANGUAGES, Intake, IntakeError, parse_intake
+from advisor.engine.verdict import verdict
 from advisor.services import assessment_create, assessment_preview, ranking_for
 from clusters.snapshot import get_snapshot
 
@@ -152,12 +153,13 @@ def _robustness_line(result: dict[str, Any]) -> str:
     robustness = result["robustness"]
     if not result["ranking"]:
         return _("No cluster is left after the knock-outs.")
+    decided = verdict(result)  # the same verdict as the page, the brief and the API
     values = {
-        "share": round(robustness["top_share"] * 100),
+        "share": decided.percent or 0,
         "samples": robustness["samples"],
         "margin": robustness["margin"] if robustness["margin"] is not None else 0.0,
     }
-    if robustness["clear_winner"]:
+    if decided.clear:
         line = _("Robustness: first in %(share)d%% of %(samples)d perturbed weightings; "
                  "lead %(margin).1f points (clear winner).") % values
     else:

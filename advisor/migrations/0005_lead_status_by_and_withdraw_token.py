@@ -20,7 +20,7 @@ def fill_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("advisor", "0002_fast_json_rankings"),
+        ("advisor", "0004_staff_profile_for_signatures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
