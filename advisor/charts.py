@@ -78,7 +78,7 @@ def _score(value: Any) -> float:
 
 def _text_width(text: str, font_size: float) -> float:
     """Rough advance width: Hangul/Hanzi one em, Latin capitals and digits ~0.62 em, the
-    rest ~0.52 em (Noto Sans CJK). Good enough to keep labels out of the bars."""
+    rest ~0.55 em (Noto Sans CJK). Good enough to keep labels out of the bars."""
     total = 0.0
     for ch in text:
         if ord(ch) > 0x2E7F:
@@ -86,18 +86,42 @@ def _text_width(text: str, font_size: float) -> float:
         elif ch.isupper() or ch.isdigit():
             total += 0.62
         else:
-            total += 0.52
+            total += 0.55
     return total * font_size
 
 
 def _fit(text: str, max_width: float, font_size: float) -> str:
     """``text`` shortened with an ellipsis to fit ``max_width`` (the full text stays in the
-    row's <title> and the chart's description)."""
+    row's <title> and the chart's description). The cut falls between words when there is
+    a space in the part that fits, so an English name is never cut inside a word."""
     if _text_width(text, font_size) <= max_width:
         return text
+    original = text
     while text and _text_width(text + "…", font_size) > max_width:
         text = text[:-1]
+    inside_word = len(text) < len(original) and original[len(text)] not in " –-"
+    if inside_word and " " in text.strip():
+        text = text[: text.rstrip().rindex(" ")]
     return text.rstrip(" –-,(") + "…"
+
+
+def _wrap(text: str, max_width: float, font_size: float, max_lines: int = 2) -> list[str]:
+    """``text`` broken into at most ``max_lines`` lines of ``max_width``, at spaces or after
+    the en dashes that join place names ("Harbin–Changchun–…"); the last line is shortened
+    with :func:`_fit` if the text is longer still."""
+    pieces = [p for p in re.split(r"(?<=[ –])", text) if p]
+    lines: list[str] = []
+    line = ""
+    for index, piece in enumerate(pieces):
+        if line and _text_width((line + piece).rstrip(), font_size) > max_width:
+            lines.append(line.rstrip())
+            line = ""
+            if len(lines) == max_lines - 1:
+                line = "".join(pieces[index:])
+                break
+        line += piece
+    lines.append(line.rstrip())
+    return [_fit(line, max_width, font_size) for line in lines if line]
 
 
 def cluster_label(entry: Mapping[str, Any], language: str) -> tuple[str, str]:
@@ -147,8 +171,13 @@ def ranking_bar_chart(
     width: int = 640,
     chart_id: str = "ranking-chart",
     font_family: str = FONT_FAMILY,
+    compact: bool = False,
 ) -> str:
     """Horizontal bars of every ranked cluster's score, with sector fit and needs fit below.
+
+    ``compact`` draws the phone layout (use ``width`` about 360): each cluster's name on
+    its own line above full-width bars, in larger type, so that at a 390 px screen the
+    drawing is shown near its natural size and nothing has to scroll sideways or be cut.
 
     One row per entry in the order given (the ranking's order). The score bar's length is
     ``score / 100`` of the bar area, so rows compare at a glance and against the 0–100 scale;
@@ -176,13 +205,26 @@ def ranking_bar_chart(
             for index, entry in enumerate(ranking)
         )
 
+    if compact:
+        return _ranking_compact(
+            ranking, language=language, width=width, chart_id=chart_id,
+            font_family=font_family, title=title, summary=summary, legend_items=legend_items,
+        )
     label_w = max(150.0, width * 0.3)
     value_w = 44.0
     left = label_w + 8
     bar_w = max(60.0, width - left - value_w)
     top = 30.0
     row_h = 40.0
-    height = top + row_h * len(ranking) + 22
+    # A long name takes two lines (broken between words) with the Chinese name on a third;
+    # its row grows by one line rather than cutting the name inside a word.
+    labels = []
+    for index, entry in enumerate(ranking):
+        name, zh = cluster_label(entry, language)
+        label = f"{entry.get('rank', index + 1)}. {name}"
+        labels.append((label, _wrap(label, label_w, 11.5), zh))
+    heights = [row_h + 13 * max(0, len(lines) + bool(zh) - 2) for _l, lines, zh in labels]
+    height = top + sum(heights) + 22
 
     parts = _svg_open(
         width=width, height=height, chart_id=chart_id, title=title, desc=summary,
@@ -201,28 +243,29 @@ def ranking_bar_chart(
         )
     parts.append("</g>")
 
+    y = top
     for index, entry in enumerate(ranking):
-        y = top + row_h * index
-        name, zh = cluster_label(entry, language)
-        rank = entry.get("rank", index + 1)
+        if index:
+            y += heights[index - 1]
+        label, lines, zh = labels[index]
         score = _score(entry.get("score"))
         sector = _score(entry.get("sector_fit"))
         needs = _score(entry.get("needs_fit"))
         color = COLOR_TOP if index == 0 else COLOR_SCORE
         weight = "700" if index == 0 else "400"
-        label = f"{rank}. {name}"
         parts.append(
             f'<g class="row" data-cluster={_attr(entry.get("cluster", ""))}>'
             f"<title>{_text(label)}</title>"
         )
-        parts.append(
-            f'<text x="0" y="{_num(y + 12)}" font-size="11.5" font-weight="{weight}">'
-            f"{_text(_fit(label, label_w, 11.5))}</text>"
-        )
+        for line_no, line in enumerate(lines):
+            parts.append(
+                f'<text x="{14 if line_no else 0}" y="{_num(y + 12 + 13 * line_no)}" '
+                f'font-size="11.5" font-weight="{weight}">{_text(line)}</text>'
+            )
         if zh:
             parts.append(
-                f'<text x="14" y="{_num(y + 27)}" font-size="10" fill="{COLOR_MUTED}" '
-                f'lang="zh-Hans">{_text(zh)}</text>'
+                f'<text x="14" y="{_num(y + 27 + 13 * (len(lines) - 1))}" font-size="10" '
+                f'fill="{COLOR_MUTED}" lang="zh-Hans">{_text(zh)}</text>'
             )
         parts.append(
             f'<rect x="{_num(left)}" y="{_num(y + 2)}" width="{_num(bar_w)}" height="14" '
@@ -242,6 +285,95 @@ def ranking_bar_chart(
             f'fill="{COLOR_MUTED}">{shown(sector)} · {shown(needs)}</text>'
         )
         parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _ranking_compact(
+    ranking: Sequence[Mapping[str, Any]],
+    *,
+    language: str,
+    width: int,
+    chart_id: str,
+    font_family: str,
+    title: str,
+    summary: str,
+    legend_items: Sequence[tuple[str, str]],
+) -> str:
+    """The phone layout of :func:`ranking_bar_chart` (same bars, same numbers)."""
+    value_w = 46.0
+    bar_w = max(60.0, width - value_w)
+    top = 30.0
+    row_h = 52.0
+    # Name and Chinese name on one line when they fit; otherwise the Chinese name gets a
+    # line of its own under the name (the row grows) rather than being left out.
+    rows = []
+    for index, entry in enumerate(ranking):
+        name, zh = cluster_label(entry, language)
+        label = f"{entry.get('rank', index + 1)}. {name}"
+        full = f"{label}  {zh}" if zh else label
+        if _text_width(full, 13) <= width:
+            rows.append((label, zh, full, ""))
+        else:
+            rows.append((label, zh, _fit(label, width, 13), zh))
+    heights = [row_h + (17 if second else 0) for *_rest, second in rows]
+    height = top + sum(heights) + 20
+    parts = _svg_open(
+        width=width, height=height, chart_id=chart_id, title=title, desc=summary,
+        css_class="chart chart-ranking chart-compact", font_family=font_family,
+    )
+    parts += _legend(legend_items, x=0, y=14)
+    parts.append('<g class="grid" aria-hidden="true">')
+    for tick in range(0, 101, 20):
+        gx = bar_w * tick / 100
+        anchor = "start" if tick == 0 else "end" if tick == 100 else "middle"
+        parts.append(
+            f'<line x1="{_num(gx)}" y1="{_num(top + 16)}" x2="{_num(gx)}" '
+            f'y2="{_num(height - 16)}" stroke="{COLOR_GRID}" stroke-width="0.6"/>'
+            f'<text x="{_num(gx)}" y="{_num(height - 4)}" font-size="10" '
+            f'text-anchor="{anchor}" fill="{COLOR_MUTED}">{tick}</text>'
+        )
+    parts.append("</g>")
+    y = top
+    for index, entry in enumerate(ranking):
+        if index:
+            y += heights[index - 1]
+        label, zh, shown, second = rows[index]
+        score = _score(entry.get("score"))
+        sector = _score(entry.get("sector_fit"))
+        needs = _score(entry.get("needs_fit"))
+        color = COLOR_TOP if index == 0 else COLOR_SCORE
+        weight = "700" if index == 0 else "400"
+        parts.append(
+            f'<g class="row" data-cluster={_attr(entry.get("cluster", ""))}>'
+            f"<title>{_text(' '.join(filter(None, (label, zh))))}</title>"
+            f'<text x="0" y="{_num(y + 13)}" font-size="13" font-weight="{weight}">'
+            f"{_text(shown)}</text>"
+        )
+        if second:
+            parts.append(
+                f'<text x="14" y="{_num(y + 29)}" font-size="11.5" fill="{COLOR_MUTED}" '
+                f'lang="zh-Hans">{_text(second)}</text>'
+            )
+        bars_y = y + (17 if second else 0)
+        parts.append(
+            f'<rect x="0" y="{_num(bars_y + 19)}" width="{_num(bar_w)}" height="14" '
+            f'fill="{COLOR_TRACK}"/>'
+            f'<rect class="bar bar-score" x="0" y="{_num(bars_y + 19)}" '
+            f'width="{_num(bar_w * score / 100)}" height="14" rx="1.5" fill="{color}" '
+            f'data-value="{score:.1f}"/>'
+            f'<rect class="bar bar-sector" x="0" y="{_num(bars_y + 35)}" '
+            f'width="{_num(bar_w * sector / 100)}" height="4" fill="{COLOR_SECTOR}" '
+            f'data-value="{sector:.1f}"/>'
+            f'<rect class="bar bar-needs" x="0" y="{_num(bars_y + 41)}" '
+            f'width="{_num(bar_w * needs / 100)}" height="4" fill="{COLOR_NEEDS}" '
+            f'data-value="{needs:.1f}"/>'
+            f'<text x="{_num(width)}" y="{_num(bars_y + 31)}" font-size="13" text-anchor="end" '
+            f'font-weight="{weight}">{score:.1f}</text>'
+            f'<text x="{_num(width)}" y="{_num(bars_y + 45)}" font-size="10" text-anchor="end" '
+            f'fill="{COLOR_MUTED}">{sector:.0f} · {needs:.0f}</text>'
+            "</g>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 

@@ -106,6 +106,21 @@ class Lead(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW
     )
+    # Who moved the lead on and when, so a colleague sees it was handled (and by whom).
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("status changed by"),
+    )
+    # The key of the withdrawal link sent to the person: separate from the result's token so
+    # that whoever holds the result link alone cannot reach someone else's request by guess.
+    withdraw_token = models.CharField(
+        max_length=64, unique=True, default=new_token, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -115,7 +115,7 @@ def leads_for_dashboard(params: Mapping[str, Any] | None = None) -> QuerySet[Lea
 
     ``q`` searches the company name and the contact's name and e-mail.
     """
-    qs = Lead.objects.select_related("assessment")
+    qs = Lead.objects.select_related("assessment", "status_changed_by")
     search = _param(params or {}, PARAM_SEARCH)
     if search:
         search = search[:200]

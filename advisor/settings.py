@@ -187,6 +187,23 @@ TIME_ZONE = env_timezone("TIME_ZONE", "Asia/Seoul")
 USE_I18N = True
 USE_TZ = True
 
+# E-mail (Django's framework): consultation requests notify the KIC inbox and, when asked,
+# send the person a copy with their result link. The console backend prints mails in a
+# local run; production sets an SMTP server (or a provider's backend) here, docs/DEPLOY.md.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "China Entry Advisor <noreply@localhost>")
+# The KIC inbox (comma-separated). No default in production: a request must not be mailed
+# to a guessed address; with none set the request is stored and a warning is logged.
+CONSULT_NOTIFY_EMAIL = env_list(
+    "CONSULT_NOTIFY_EMAIL", [] if PRODUCTION else ["consult@localhost"]
+)
+
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "advisor" / "static"]

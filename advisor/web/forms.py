@@ -333,6 +333,25 @@ class IntakeForm(EngineFormMixin, forms.Form):
         return assessment
 
 
+def intake_initial(intake: Mapping[str, Any]) -> dict[str, Any]:
+    """The intake form's initial values from a stored intake ("change my answers"): the
+    reverse of :meth:`IntakeForm.intake_data`. Contact details are not carried over (they
+    belong to the earlier request, not to the answers)."""
+    initial: dict[str, Any] = {
+        "company_name": intake.get("company_name") or "",
+        "sector": intake.get("sector") or "",
+        "secondary_sectors": list(intake.get("secondary_sectors") or []),
+        "keywords": intake.get("keywords") or "",
+        "stage": intake.get("stage") or "",
+        "exclude": list(intake.get("exclude") or []),
+    }
+    for code, value in (intake.get("needs") or {}).items():
+        initial[f"need_{code}"] = str(value)
+    for code, value in (intake.get("minimums") or {}).items():
+        initial[f"min_{code}"] = value
+    return initial
+
+
 class ScenarioForm(EngineFormMixin, forms.Form):
     """What-if: the original intake with other needs and knock-outs (nothing else changes)."""
 
@@ -375,10 +394,26 @@ class ConsultForm(forms.Form):
         label=_("I agree to the collection and use of my personal information as described "
                 "above."),
     )
+    # Its own opt-in, unticked: mailing the private link is a use the person asks for.
+    send_copy = forms.BooleanField(
+        label=_("Send me a copy with the link to this result by email."),
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["consent"].error_messages["required"] = _consent_required_message()
+
+    @classmethod
+    def prefilled(cls, leads: Sequence[Any]) -> ConsultForm:
+        """An empty form prefilled with the contact details typed in the intake, if any
+        (``leads``: the assessment's requests, oldest first; the intake's is the first),
+        so nobody types them twice."""
+        if not leads:
+            return cls()
+        earlier = leads[0]
+        return cls(initial={"name": earlier.name, "email": earlier.email,
+                            "phone": earlier.phone})
 
     def lead_fields(self) -> dict[str, Any]:
         data = self.cleaned_data

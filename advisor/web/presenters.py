@@ -197,6 +197,18 @@ def ranking_chart(result: Mapping[str, Any], chart_id: str = "ranking-chart") ->
     )
 
 
+def ranking_chart_compact(
+    result: Mapping[str, Any], chart_id: str = "ranking-chart-compact"
+) -> SafeString:
+    """The same chart in the phone layout (the page shows one of the two by CSS width)."""
+    ranking = result.get("ranking") or []
+    if not ranking:
+        return mark_safe("")
+    return mark_safe(charts.ranking_bar_chart(
+        ranking, language=page_language(), chart_id=chart_id, width=360, compact=True
+    ))
+
+
 def contributions_svg(entry: Mapping[str, Any], names: Mapping[str, str]) -> SafeString:
     return mark_safe(
         charts.contributions_chart(entry, names, language=page_language())
@@ -247,6 +259,7 @@ def result_context(
         "robustness_sentence": robustness_sentence(result),
         "robustness_details": robustness_details(result, names),
         "chart": ranking_chart(result),
+        "chart_compact": ranking_chart_compact(result),
         "dataset_version": result.get("dataset_version", ""),
         "method_version": result.get("method_version", ""),
         "result_language": result.get("language", ""),
@@ -261,3 +274,35 @@ def needs_rows(intake: Mapping[str, Any], names: Mapping[str, str]) -> list[dict
         for code, name in names.items()
     ]
 
+
+
+def intake_rows(intake: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every answer of the intake besides the company, sector and needs (shown apart), as
+    (label, value) pairs in the page's language: secondary sectors, keywords, stage and the
+    knock-outs. Three queries (sectors, clusters, factors), whatever the intake holds."""
+    from advisor.engine.explain import stage_label
+
+    rows: list[tuple[str, str]] = []
+    secondary = list(intake.get("secondary_sectors") or [])
+    if secondary:
+        names = {s.code: s.name for s in Sector.objects.filter(code__in=secondary)}
+        rows.append((gettext("Other sectors"), ", ".join(names.get(c, c) for c in secondary)))
+    keywords = intake.get("keywords")
+    if isinstance(keywords, list | tuple):
+        keywords = ", ".join(str(k) for k in keywords)
+    if keywords:
+        rows.append((gettext("Keywords"), str(keywords)))
+    if intake.get("stage"):
+        rows.append((gettext("Stage"), str(stage_label(str(intake["stage"])))))
+    exclude = list(intake.get("exclude") or [])
+    if exclude:
+        clusters = {c.code: c.name for c in Cluster.objects.filter(code__in=exclude)}
+        rows.append((gettext("Left out"), ", ".join(clusters.get(c, c) for c in exclude)))
+    minimums = intake.get("minimums") or {}
+    if minimums:
+        factors = {f.code: f.name for f in Factor.objects.filter(code__in=list(minimums))}
+        rows.append((
+            gettext("Minimum scores"),
+            ", ".join(f"{factors.get(c, c)} ≥ {v}" for c, v in minimums.items()),
+        ))
+    return rows

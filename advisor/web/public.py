@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from advisor.access import assessment_for_token
-from advisor.models import Assessment
+from advisor.models import Assessment, Lead
 from advisor.web import chinamap, kb, presenters
-from advisor.web.forms import ConsultForm, IntakeForm
-from advisor.web.services import lead_create
+from advisor.web.forms import ConsultForm, IntakeForm, intake_initial
+from advisor.web.services import lead_create, lead_notify, lead_withdraw
 from advisor.web.validation import method_validation
 from advisor.web.views import private, ratelimited, url_or_none
 from clusters.models import Factor
@@ -72,17 +72,57 @@ def assess(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST if request.method == "POST" else None, with_contact=True)
     if request.method == "POST" and form.is_valid():
         assessment = form.save(origin=Assessment.Origin.PUBLIC, user=None)
+        lead = assessment.leads.first() if form.contact_given() else None
+        if lead is not None:
+            # Contact details in the intake are a request too: the KIC inbox hears of it.
+            _notify(request, lead, send_copy=False)
         return redirect("result", token=assessment.token)
     return render(request, "web/assess.html", {"form": form})
 
 
+def _notify(request: HttpRequest, lead: Lead, *, send_copy: bool) -> None:
+    token = lead.assessment.token
+    lead_notify(
+        lead,
+        result_url=request.build_absolute_uri(reverse("result", args=[token])),
+        withdraw_url=request.build_absolute_uri(
+            reverse("lead-withdraw", args=[token, lead.withdraw_token])
+        ),
+        send_copy=send_copy,
+        language=get_language() or settings.LANGUAGE_CODE,
+    )
+
+
+def assess_again(request: HttpRequest, token: str) -> HttpResponse:
+    """"Change my answers": the intake form prefilled from a stored result. It posts to
+    :func:`assess` like any new assessment; the earlier result stays as it was."""
+    assessment = assessment_for_token(token)
+    form = IntakeForm(initial=intake_initial(assessment.intake), with_contact=True)
+    return private(render(request, "web/assess.html", {"form": form, "again": assessment}))
+
+
+# The session key that tells the result page to show the thank-you in place of the form.
+CONSULT_SENT_KEY = "consult-sent"
+
+
 def _result_page(
-    request: HttpRequest, assessment: Assessment, consult_form: ConsultForm, status: int = 200
+    request: HttpRequest, assessment: Assessment, consult_form: ConsultForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
+    """The result page; ``consult_form`` is the refused request to show again, or None
+    for a fresh one prefilled from the intake's contact details."""
     names = presenters.factor_names()
+    leads = list(assessment.leads.order_by("created_at"))
+    if consult_form is None:
+        consult_form = ConsultForm.prefilled(leads)
     context = {
         "assessment": assessment,
         "consult_form": consult_form,
+        # Shown once, after the redirect that follows a successful request.
+        "consult_sent": request.session.pop(CONSULT_SENT_KEY, None) == assessment.token,
+        "leads": leads,
+        "intake_rows": presenters.intake_rows(assessment.intake),
+        "result_url": request.build_absolute_uri(reverse("result", args=[assessment.token])),
         "needs": presenters.needs_rows(assessment.intake, names),
         "sector_name": presenters.sector_name(assessment.sector),
         "brief_url": url_or_none("brief-token", assessment.token),
@@ -99,21 +139,44 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     """The private result: reachable only through its token, rendered from the stored
     ranking (never re-ranked, so it reads the same after the knowledge base changes)."""
     assessment = assessment_for_token(token)
-    return _result_page(request, assessment, ConsultForm())
+    return _result_page(request, assessment)
 
 
 @require_POST
 @rate_limited("web-consult", "PUBLIC_CONSULT_RATE")
 def consult(request: HttpRequest, token: str) -> HttpResponse:
+    """Store the request, mail the KIC inbox (and the person, if asked), then show the
+    thank-you where the form was (the redirect lands on ``#consult``)."""
     assessment = assessment_for_token(token)
     form = ConsultForm(request.POST)
     if not form.is_valid():
         return _result_page(request, assessment, form, status=400)
-    lead_create(assessment=assessment, **form.lead_fields())
-    messages.success(
-        request, gettext("Thank you. KIC China will contact you about a consultation.")
-    )
+    lead = lead_create(assessment=assessment, **form.lead_fields())
+    _notify(request, lead, send_copy=bool(form.cleaned_data.get("send_copy")))
+    request.session[CONSULT_SENT_KEY] = assessment.token
     return private(redirect(reverse("result", args=[assessment.token]) + "#consult"))
+
+
+@require_http_methods(["GET", "POST"])
+def lead_withdraw_view(request: HttpRequest, token: str, lead_token: str) -> HttpResponse:
+    """Withdraw consent: GET asks to confirm (a link opened by a mail scanner deletes
+    nothing), POST with CSRF deletes the contact data. Both keys are needed: the result's
+    token and the request's own, and the request must belong to that result, so one
+    person's link cannot delete another's data."""
+    assessment = assessment_for_token(token)
+    lead = Lead.objects.filter(assessment=assessment, withdraw_token=lead_token).first()
+    if lead is None:
+        raise Http404
+    if request.method == "POST":
+        lead_withdraw(lead)
+        messages.success(
+            request,
+            gettext("Your consent is withdrawn and your contact details have been deleted."),
+        )
+        return private(redirect("result", token=assessment.token))
+    return private(render(
+        request, "web/lead_withdraw.html", {"assessment": assessment, "lead": lead}
+    ))
 
 
 def cluster_list(request: HttpRequest) -> HttpResponse:

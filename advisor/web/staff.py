@@ -15,9 +15,10 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,10 +26,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from advisor import selectors
 from advisor.access import assessment_for_staff
 from advisor.engine.explain import stage_label
-from advisor.models import Assessment, BriefJob, StaffProfile
+from advisor.models import Assessment, BriefJob, Lead, StaffProfile
 from advisor.web import comparison, presenters
 from advisor.web.forms import DecisionNoteForm, IntakeForm, ScenarioForm
-from advisor.web.services import decision_note_create
+from advisor.web.services import decision_note_create, lead_set_status
 from advisor.web.views import staff_required, url_or_none
 from clusters.models import Cluster, Sector
 
@@ -171,7 +172,7 @@ def _detail_page(
 
     names = presenters.factor_names()
     scenarios = list(assessment.scenarios.select_related("created_by").order_by("-created_at"))
-    leads = list(assessment.leads.all())
+    leads = list(assessment.leads.select_related("status_changed_by"))
     decisions = list(assessment.decisions.select_related("author"))
     cluster_names, city_names = _place_labels(get_snapshot())
     for decision in decisions:
@@ -330,6 +331,10 @@ def whatif_rank(request: HttpRequest, pk: int) -> JsonResponse:
         {
             "ok": True,
             "html": html,
+            # The first three with their moves, shown beside the sliders on a phone.
+            "summary_html": render_to_string(
+                "staff/_whatif_summary.html", context, request=request
+            ),
             "top": result["ranking"][0]["cluster"] if result.get("ranking") else None,
             "ranking": [
                 {"cluster": e["cluster"], "rank": e["rank"], "score": e["score"],
@@ -497,3 +502,25 @@ def compare_assessments(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+@staff_required
+@require_POST
+def lead_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a consultation request new, contacted or closed, recording who and when; back to
+    the page the button was on (``next``, same site only) or the assessment."""
+    lead = get_object_or_404(Lead.objects.select_related("assessment"), pk=pk)
+    # The same gate as the assessment's own page, so the rule for who may act lives once.
+    assessment = assessment_for_staff(request.user, lead.assessment_id)
+    status = request.POST.get("status", "")
+    if status not in Lead.Status.values:
+        messages.error(request, gettext("Unknown status."))
+    else:
+        lead_set_status(lead, status=status, user=request.user)
+        messages.success(request, gettext("Status of the request saved."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("staff-assessment", args=[assessment.pk])
+    return redirect(target)

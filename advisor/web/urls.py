@@ -12,6 +12,12 @@ urlpatterns = [
     path("assess/", public.assess, name="assess"),
     path("r/<str:token>/", public.result, name="result"),
     path("r/<str:token>/consult/", public.consult, name="result-consult"),
+    path("r/<str:token>/again/", public.assess_again, name="result-again"),
+    path(
+        "r/<str:token>/withdraw/<str:lead_token>/",
+        public.lead_withdraw_view,
+        name="lead-withdraw",
+    ),
     path("clusters/", public.cluster_list, name="cluster-list"),
     path("clusters/<slug:code>/", public.cluster_detail, name="cluster-detail"),
     path("cities/<slug:slug>/", public.city_detail, name="city-detail"),
@@ -42,6 +48,7 @@ urlpatterns = [
     path("staff/compare/", staff.compare_assessments, name="staff-compare-assessments"),
     path("staff/figures/", figures.figures_import, name="staff-figures-import"),
     path("staff/figures/apply/", figures.figures_apply, name="staff-figures-apply"),
+    path("staff/leads/<int:pk>/status/", staff.lead_status, name="staff-lead-status"),
     path(
         "staff/assessments/<int:pk>/decision/", staff.decision_create, name="staff-decision"
     ),

@@ -6,7 +6,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from advisor.charts import contributions_chart, factor_profile_chart, ranking_bar_chart
+from advisor.charts import (
+    _text_width,
+    contributions_chart,
+    factor_profile_chart,
+    ranking_bar_chart,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -129,11 +134,47 @@ def test_factor_profile_chart_has_one_row_per_weighed_factor() -> None:
     assert len(dots) == 4
 
 
-def test_long_names_are_shortened_to_stay_clear_of_the_bars() -> None:
+def test_long_names_wrap_between_words_to_stay_clear_of_the_bars() -> None:
     long = dict(RANKING[1], names={"ko": "웨강아오 대만구", "zh": "粤港澳大湾区",
                                    "en": "Guangdong–Hong Kong–Macao Greater Bay Area"})
     root = parse(ranking_bar_chart([long], language="en", width=620))
     row = next(g for g in root.iter(f"{SVG}g") if g.get("data-cluster"))
-    label = row.find(f"{SVG}text").text
-    assert label.endswith("…") and label.startswith("2. Guangdong")
+    texts = [t.text for t in row.findall(f"{SVG}text")]
+    # Two lines of the name, broken at a space (no word cut, no ellipsis), then the Chinese.
+    assert texts[0] == "2. Guangdong–Hong Kong–Macao"
+    assert texts[1] == "Greater Bay Area"
+    assert texts[2] == "粤港澳大湾区"
     assert row.find(f"{SVG}title").text == "2. Guangdong–Hong Kong–Macao Greater Bay Area"
+    first_bar = row.find(f"{SVG}rect")
+    assert float(first_bar.get("x")) > _text_width(texts[0], 11.5)
+
+
+def test_a_name_too_long_for_two_lines_is_cut_between_words() -> None:
+    name = "Western compute and green-energy hub of the far western provinces and beyond"
+    entry = dict(RANKING[1], names={"en": name, "ko": name, "zh": ""})
+    root = parse(ranking_bar_chart([entry], language="en", width=620))
+    row = next(g for g in root.iter(f"{SVG}g") if g.get("data-cluster"))
+    last = [t.text for t in row.findall(f"{SVG}text")][1]
+    assert last.endswith("…")
+    assert last[:-1].rstrip() in name and name[name.index(last[:-1].rstrip()) +
+                                             len(last[:-1].rstrip())] == " "
+
+
+def test_the_phone_layout_fits_360_px_with_names_above_the_bars() -> None:
+    long = dict(RANKING[1], names={"ko": "웨강아오 대만구", "zh": "粤港澳大湾区",
+                                   "en": "Guangdong–Hong Kong–Macao Greater Bay Area"})
+    svg = ranking_bar_chart([RANKING[0], long], language="en", width=360, compact=True)
+    root = parse(svg)
+    assert root.get("width") == "360"
+    rows = [g for g in root.iter(f"{SVG}g") if g.get("data-cluster")]
+    for row in rows:
+        texts = row.findall(f"{SVG}text")
+        assert _text_width(texts[0].text, 13) <= 360
+        score_bar = row.find(f"{SVG}rect[@class='bar bar-score']")
+        # The name sits above its bar, and the bar starts at the left edge (full width).
+        assert float(texts[0].get("y")) < float(score_bar.get("y"))
+        assert score_bar.get("x") == "0"
+    # A name and Chinese name too long for one line: the Chinese gets its own line.
+    texts = [t.text for t in rows[1].findall(f"{SVG}text")]
+    assert texts[0] == "2. Guangdong–Hong Kong–Macao Greater Bay Area"
+    assert texts[1] == "粤港澳大湾区"

@@ -190,8 +190,9 @@ def test_contact_details_with_consent_create_a_lead(client):
 
 def test_result_page_is_private_and_shows_the_ranking(client, assessment,
                                                       django_assert_num_queries):
-    # The assessment, factor names, the sector name, the cluster roles.
-    with django_assert_num_queries(4):
+    # The assessment, factor names, its consultation requests (prefill and withdrawal
+    # links), the sector name, the secondary sectors' names, the cluster roles.
+    with django_assert_num_queries(6):
         response = client.get(reverse("result", args=[assessment.token]))
     assert response.status_code == 200
     assert response["Referrer-Policy"] == "same-origin"

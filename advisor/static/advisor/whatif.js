@@ -6,6 +6,7 @@
   var form = document.getElementById("whatif-form");
   var target = document.getElementById("whatif-result");
   var errorBox = document.getElementById("whatif-error");
+  var summary = document.getElementById("whatif-summary");
   if (!form || !target) return;
   var url = form.getAttribute("data-rank-url");
   var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
@@ -32,6 +33,7 @@
         if (request !== latest) return;
         if (data.ok) {
           target.innerHTML = data.html;  // server-rendered, autoescaped template
+          if (summary && data.summary_html) summary.innerHTML = data.summary_html;
           showError("");
         } else {
           var messages = [];
