@@ -61,10 +61,8 @@ SECONDARY_SHARE: Final = 0.20
 LQ_FULL: Final = 2.0
 # City evidence is 100 when at least one city of the cluster holds a sourced specialty in the
 # company's sector, else 0: a count would reward the large clusters, whose many cities carry
-# more specialties, again for their size. Keyword evidence saturates: the first concept of
-# the company's own words found among the cluster's specialties gives half the part, each
-# further one half of what is left: 100 * (1 - 0.5 ** n).
-KEYWORD_DECAY: Final = 0.5
+# more specialties, again for their size. Keyword evidence is the share of the company's own
+# keyword concepts that the cluster's best-matching specialty holds, times 100.
 
 # Sector-conditioned factor scores (§3): where the knowledge base holds no score of the
 # cluster for this factor *in this sector*, a sector-dependent factor takes the general score,

@@ -19,7 +19,6 @@ import numpy as np
 from .intake import Intake
 from .method import (
     EVIDENCE_SHARE,
-    KEYWORD_DECAY,
     KEYWORD_SHARE,
     NEED_DEFAULT,
     NEEDS_WEIGHT,
@@ -43,7 +42,9 @@ class Inputs:
     # (n, SECONDARY_MAX) sector columns, left-aligned, -1 = none; an intake without
     # secondary sectors has its primary sector in column 0 (see secondary_count).
     secondary: np.ndarray
-    matches: np.ndarray  # (n, C) keyword concepts matched in the cluster's specialties
+    # (n, C) share of the company's keyword concepts held by the cluster's best-matching
+    # specialty (0–1)
+    matches: np.ndarray
     excluded: np.ndarray  # (n, C) bool: the company excluded this cluster
     # Minimum factor scores: few intakes set any, and those that do share a few settings
     # (e.g. cost >= 50), so they are kept as a table of the distinct settings (k, F; 0 =
@@ -136,12 +137,12 @@ def inputs_for(
                 excl_at[0].append(row)
                 excl_at[1].append(ci[code])
         if found:
-            # The concepts of the cluster's best-matching specialty depend on the set of
-            # concepts only: cached.
+            # The share of the company's concepts that the cluster's best-matching specialty
+            # holds depends on the set of concepts only: cached.
             key = ("match-counts", frozenset(found))
             counts = counts_cache.get(key)
             if counts is None:
-                counts = tuple(len(best_match(prep, c, key[1]))
+                counts = tuple(len(best_match(prep, c, key[1])) / len(key[1])
                                for c in range(len(prep.cluster_codes)))
                 counts_cache[key] = counts
             match_rows.append(row)
@@ -217,9 +218,10 @@ def weighted_sum(weights: np.ndarray, scores: np.ndarray) -> np.ndarray:
     return total
 
 
-def saturating(count: np.ndarray) -> np.ndarray:
-    """100 * (1 - KEYWORD_DECAY ** count): 0, 50, 75, 87.5, ... for 0, 1, 2, 3 concepts."""
-    return 100.0 * (1.0 - np.power(KEYWORD_DECAY, count))
+def keyword_part(coverage: np.ndarray) -> np.ndarray:
+    """The keyword part of sector_fit, 0–100: the share of the company's concepts that the
+    cluster's best-matching specialty holds (§4), as a percentage."""
+    return 100.0 * coverage
 
 
 def score(inputs: Inputs, prep: Prepared) -> Scores:
@@ -244,7 +246,7 @@ def score(inputs: Inputs, prep: Prepared) -> Scores:
     strength = PRIMARY_SHARE * primary + SECONDARY_SHARE * secondary
     specialisation = prep.specialisation_by_sector[inputs.primary]
     evidence = np.where(prep.evidence_by_sector[inputs.primary] > 0, 100.0, 0.0)
-    keyword = saturating(inputs.matches)
+    keyword = keyword_part(inputs.matches)
     sector_fit = (STRENGTH_SHARE * strength + SPECIALISATION_SHARE * specialisation
                   + EVIDENCE_SHARE * evidence + KEYWORD_SHARE * keyword)
     np.minimum(sector_fit, 100.0, out=sector_fit)

@@ -77,8 +77,8 @@ def test_a_keyword_match_lifts_sector_fit_and_names_the_city(kb):
     def entry(result, code):
         return next(e for e in result["ranking"] if e["cluster"] == code)
 
-    # One concept of the company's words: half of the keyword part (docs/METHODOLOGY.md §4).
-    lift = KEYWORD_SHARE * 50
+    # The company's one concept, held by Hefei's specialty: the whole keyword part (§4).
+    lift = KEYWORD_SHARE * 100
     assert entry(voice, "yrd")["sector_fit"] == pytest.approx(
         entry(plain, "yrd")["sector_fit"] + lift, abs=0.1)
     assert entry(voice, "jjj")["sector_fit"] == entry(plain, "jjj")["sector_fit"]

@@ -92,11 +92,11 @@ def test_sector_fit_blends_strength_specialisation_evidence_and_keywords(kb):
     assert detail["specialisation"] == pytest.approx(
         100 * min(1, quotient / m.LQ_FULL), abs=0.05)
     assert detail["city_evidence"] == 100.0  # Hefei and Hangzhou hold AI specialties
-    assert detail["keyword"] == 50.0  # one concept of the company's words: half the part
+    assert detail["keyword"] == 100.0  # the company's one concept, held by Hefei's specialty
     assert detail["matched_keywords"] == ["speech recognition"]
     expected = (m.STRENGTH_SHARE * detail["strength"]
                 + m.SPECIALISATION_SHARE * detail["specialisation"]
-                + m.EVIDENCE_SHARE * 100 + m.KEYWORD_SHARE * 50)
+                + m.EVIDENCE_SHARE * 100 + m.KEYWORD_SHARE * 100)
     assert yrd["sector_fit"] == pytest.approx(expected, abs=0.06)
     # Without secondary sectors the primary counts for both shares; no evidence, no words.
     alone = entry(ranked(kb, secondary_sectors=[], keywords="", exclude=[]), "west_hub")
@@ -255,7 +255,7 @@ def test_the_worked_example_of_the_methodology(kb):
     result = ranked(kb, language="en")
     rows = [(e["cluster"], e["score"], e["sector_fit"], e["needs_fit"])
             for e in result["ranking"][:4]]
-    assert rows == [("yrd", 82.1, 81.3, 83.5), ("jjj", 68.5, 62.6, 79.5),
+    assert rows == [("yrd", 93.4, 98.8, 83.5), ("jjj", 68.5, 62.6, 79.5),
                     ("gba", 60.4, 50.2, 79.5), ("chengyu", 43.9, 34.6, 61.1)]
     yrd = result["ranking"][0]
     assert [(c["factor"], c["points"]) for c in yrd["contributions"]] == [
@@ -271,7 +271,7 @@ def test_the_worked_example_of_the_methodology(kb):
     assert [e["cluster"] for e in result["excluded"]] == ["west_hub"]
     robustness = result["robustness"]
     assert (robustness["top_share"], robustness["margin"], robustness["clear_winner"],
-            robustness["flip"]) == (1.0, 13.6, True, None)
+            robustness["flip"]) == (1.0, 24.9, True, None)
 
     close = ranked(kb, sector="ev", needs={"research": 4, "talent": 5, "cost": 2},
                    exclude=[], minimums={}, keywords="", secondary_sectors=[])
