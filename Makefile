@@ -14,11 +14,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test setup system-packages venv fonts migrate kb staff serve worker lint messages \
 	test-sqlite test-postgres test-e2e bench clean
 
-run: setup ## Set up, then serve on http://127.0.0.1:8000 (SQLite)
+run: setup ## Set up, then serve on http://127.0.0.1:8000 (SQLite) with the background worker
 	@echo
 	@echo "  China Entry Advisor: http://127.0.0.1:8000/   (staff: http://127.0.0.1:8000/staff/)"
 	@echo "  No staff account yet? In another terminal:  make staff"
 	@echo
+	@# The worker runs imports and brief zips (a database-backed queue without REDIS_URL);
+	@# it stops with the server.
+	$(VENV)/bin/celery -A advisor worker -l warning --concurrency 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup ## Set up, then ruff and the whole suite
@@ -66,7 +70,7 @@ serve: setup ## Production-like: gunicorn with collected static files
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(VENV)/bin/gunicorn -c advisor/gunicorn.conf.py advisor.wsgi
 
-worker: setup ## Celery worker for batch briefs (needs REDIS_URL)
+worker: setup ## Celery worker for imports and brief zips (production: with REDIS_URL)
 	$(VENV)/bin/celery -A advisor worker -l info --concurrency 2
 
 lint: venv

@@ -47,8 +47,8 @@ def assessment_for_token(
     """The assessment whose token is exactly ``token``; 404 otherwise (also for a short one).
 
     ``lookup`` (token -> an assessment, or a smaller value with its ``token``, or None)
-    replaces the queryset for hot paths that keep a precompiled query (the brief download,
-    see advisor/compiled.py); the checks around it are the same.
+    replaces the queryset where a caller reads fewer columns (the brief download, see
+    ``stored_brief_by_token``); the checks around it are the same.
     """
     if not isinstance(token, str) or len(token) < TOKEN_MIN_LENGTH or len(token) > 64:
         raise Http404

@@ -14,8 +14,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from advisor.fields import FastJSONField
-
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
@@ -46,8 +44,8 @@ class Assessment(models.Model):
     top_cluster = models.CharField(_("top cluster"), max_length=40, blank=True)
     top_score = models.FloatField(_("top score"), null=True, blank=True)
 
-    intake = FastJSONField(_("intake"))
-    result = FastJSONField(_("ranking"))
+    intake = models.JSONField(_("intake"))
+    result = models.JSONField(_("ranking"))
     dataset_version = models.CharField(_("dataset version"), max_length=40)
     method_version = models.CharField(_("method version"), max_length=40)
 
@@ -68,6 +66,8 @@ class Assessment(models.Model):
         related_name="assessments",
         verbose_name=_("import batch"),
     )
+    # The row of the uploaded sheet (as Excel numbers it) an imported assessment came from.
+    batch_row = models.PositiveIntegerField(_("row in the spreadsheet"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -166,11 +166,18 @@ class BriefFile(models.Model):
 
 
 class ImportBatch(models.Model):
-    """One uploaded spreadsheet of intakes and its per-row report."""
+    """One uploaded spreadsheet of intakes, imported on the worker, and its per-row report.
+
+    PENDING (queued) -> RUNNING (``heartbeat_at`` moves with every chunk) -> DONE, REJECTED
+    (no good row) or FAILED (``message`` says why: an unreadable part, a worker that stopped).
+    """
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Importing")
         DONE = "done", _("Imported")
         REJECTED = "rejected", _("Rejected (errors found, nothing saved)")
+        FAILED = "failed", _("Failed")
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -179,8 +186,17 @@ class ImportBatch(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_ok = models.PositiveIntegerField(_("valid rows"), default=0)
+    rows_estimated = models.PositiveIntegerField(_("rows expected"), null=True, blank=True)
     errors = models.JSONField(_("errors"), default=list)
+    # The uploaded file, kept only until the worker has read it.
+    source = models.FileField(_("uploaded file"), upload_to="imports/%Y/%m/", blank=True)
+    # How the file was read: the CSV's text encoding or the workbook sheet's name.
+    read_as = models.CharField(_("read as"), max_length=100, blank=True)
+    example_skipped = models.BooleanField(_("template example row skipped"), default=False)
+    message = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -210,7 +226,10 @@ class BriefJob(models.Model):
     total = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to="brief-zips/%Y/%m/", blank=True)
     error = models.TextField(blank=True)
+    # [{"assessment": id, "company": name, "reason": text}] for briefs that could not be made.
+    failures = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

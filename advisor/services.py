@@ -86,8 +86,12 @@ def assessments_create_many(
     user: Any = None,
     batch: ImportBatch | None = None,
     snapshot: Snapshot | None = None,
+    batch_rows: Sequence[int] | None = None,
 ) -> list[Assessment]:
-    """Rank many intakes at once (vectorised) and store them all, or none, in input order."""
+    """Rank many intakes at once (vectorised) and store them all, or none, in input order.
+
+    ``batch_rows``: the spreadsheet row of each intake (imports), kept for the export.
+    """
     if origin not in Assessment.Origin.values:
         raise ValueError(f"unknown origin {origin!r}")
     snapshot = snapshot if snapshot is not None else get_snapshot()
@@ -96,6 +100,9 @@ def assessments_create_many(
         _assessment(intake=intake, result=result, origin=origin, user=user, batch=batch)
         for intake, result in zip(intakes, results, strict=True)
     ]
+    if batch_rows is not None:
+        for assessment, number in zip(assessments, batch_rows, strict=True):
+            assessment.batch_row = number
     with transaction.atomic():
         # bulk_create sets primary keys on PostgreSQL and SQLite (RETURNING), so callers can
         # link to the rows it made.

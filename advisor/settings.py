@@ -261,11 +261,20 @@ NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
 if NUM_PROXIES:
     RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
 
-# Task queue for many briefs at once: Celery on Redis; without REDIS_URL tasks run inline.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Task queue for brief zips and spreadsheet imports (long work never runs in a request):
+# Celery on Redis in production; without REDIS_URL, on kombu's SQLAlchemy transport in a
+# SQLite file of its own beside the database (``make run`` starts the worker), so the
+# queue's polling never takes the site database's write lock. CELERY_BROKER_URL overrides.
+CELERY_BROKER_URL = env_str(
+    "CELERY_BROKER_URL", REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'task-queue.sqlite3'}"
+)
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Tests run tasks in the calling process (tests/conftest.py); a site never does.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A job with no progress for this long is marked failed (its worker stopped): advisor.jobs.
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 300, minimum=1)
+JOB_QUEUE_SECONDS = env_int("JOB_QUEUE_SECONDS", 900, minimum=1)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -203,8 +205,8 @@ class PlanClusterAdmin(SimpleHistoryAdmin):
     """The 19 national city clusters of the 14th Five-Year Plan and the cluster covering each."""
 
     list_display = ("key", "name_ko", "name_zh", "cluster", source_link)
-    list_filter = ("cluster",)
-    search_fields = ("key", "name_ko", "name_en", "name_zh")
+    list_filter = ("cluster", "source__kind")
+    search_fields = ("key", "name_ko", "name_en", "name_zh", "note_ko", "note_en")
     autocomplete_fields = ("source",)
     list_select_related = ("cluster", "source")
 
@@ -218,3 +220,39 @@ class DatasetVersionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+@admin.register(kb.KoreaLink)
+class KoreaLinkAdmin(SimpleHistoryAdmin):
+    """The Korean network, city by city: filter by kind, cluster or source kind to find, say,
+    every KOTRA office or every firm still resting on an unverified source."""
+
+    list_display = ("key", "name_ko", "city", "kind", "sector_list", source_link)
+    list_filter = ("kind", "city__cluster", "sectors", "source__kind")
+    search_fields = ("key", "name_ko", "name_en", "name_zh", "detail_ko", "detail_en",
+                     "city__slug", "city__name_ko")
+    list_select_related = ("city", "source")
+    filter_horizontal = ("sectors",)
+    autocomplete_fields = ("source", "city")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[kb.KoreaLink]:
+        # One prefetch for the sector column instead of a query per row.
+        return super().get_queryset(request).prefetch_related("sectors")
+
+    @admin.display(description=_("sectors concerned"))
+    def sector_list(self, obj: kb.KoreaLink) -> str:
+        return ", ".join(s.name_ko for s in obj.sectors.all()) or "—"
+
+
+@admin.register(kb.ClusterSectorFactor)
+class ClusterSectorFactorAdmin(SimpleHistoryAdmin):
+    list_display = ("cluster", "sector", "factor", "score", "short_rationale", source_link)
+    list_filter = ("cluster", "sector", "factor", "source__kind")
+    search_fields = ("rationale_ko", "rationale_en", "cluster__code", "sector__code",
+                     "factor__code")
+    list_select_related = ("cluster", "sector", "factor", "source")
+    autocomplete_fields = ("source",)
+
+    @admin.display(description=_("rationale"))
+    def short_rationale(self, obj: kb.ClusterSectorFactor) -> str:
+        return obj.rationale_ko[:80]

@@ -14,6 +14,7 @@ FACTORS: tuple[str, ...] = (
     "policy",
     "openness",
     "pilot",
+    "korea_link",
 )
 
 SECTORS: tuple[str, ...] = (
@@ -56,6 +57,18 @@ CLUSTERS: tuple[str, ...] = (
     "west_strait",
     "central_plains",
     "asean_gateway",
+)
+
+# The kinds of the Korean network (clusters.KoreaLink.kind) in the order pages and the brief
+# list them: the public support a company can call on first (trade office, consulate, park,
+# chamber), then how to get there, then who is already there.
+KOREA_LINK_KINDS: tuple[str, ...] = (
+    "kotra",
+    "consulate",
+    "park",
+    "association",
+    "flight",
+    "firm",
 )
 
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"

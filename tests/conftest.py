@@ -42,3 +42,13 @@ def other_user(db, django_user_model):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_in_process():
+    """Celery tasks run where they are queued (after the commit that queues them), so a test
+    follows a job from request to result; the worker's own start is tested in tests/batch."""
+    from advisor.celery import app
+
+    app.conf.task_always_eager = True
+    yield

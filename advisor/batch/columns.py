@@ -12,10 +12,12 @@ from __future__ import annotations
 import functools
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -56,6 +58,29 @@ ENGLISH_HEADERS: dict[str, str] = {
 }
 
 REQUIRED = ("company_name", "sector")
+
+# The public form's labels, the template's headers in the language it is downloaded in.
+FORM_LABELS: dict[str, Any] = {
+    "company_name": gettext_lazy("Company name"),
+    "sector": gettext_lazy("Main sector"),
+    "secondary_sectors": gettext_lazy("Other sectors (optional)"),
+    "keywords": gettext_lazy("Keywords"),
+    "stage": gettext_lazy("Stage"),
+    "language": gettext_lazy("Language"),
+    "exclude": gettext_lazy("Leave out these clusters"),
+    "minimums": gettext_lazy("Minimum level on a factor (0–100)"),
+}
+
+
+def template_header(snapshot: Snapshot) -> list[str]:
+    """The template's header row: the form's labels, the needs as '<factor name> (0-5)'."""
+    language = translation.get_language() or "ko"
+    factors = {f.code: f.name.get(language) for f in snapshot.factors}
+    return [
+        f"{factors.get(key[6:]) or NEED_LABELS_KO[key[6:]]} (0-5)" if key.startswith("needs.")
+        else str(FORM_LABELS[key])
+        for key in KOREAN_HEADERS
+    ]
 
 # Explanations for the template's notes sheet and the upload page.
 HEADER_HELP: dict[str, Any] = {
@@ -163,6 +188,10 @@ class Vocabulary:
 
         for key in KOREAN_HEADERS:
             add(key, KOREAN_HEADERS[key], ENGLISH_HEADERS[key], key, *_ALIASES.get(key, ()))
+        for language in ("ko", "en"):
+            with translation.override(language):
+                for key, label in FORM_LABELS.items():
+                    add(key, str(label))
         factor_codes = snapshot.factor_codes or FACTORS
         for info in snapshot.factors:
             add(f"needs.{info.code}", info.name.ko, info.name.en, info.name.zh)
@@ -204,6 +233,12 @@ class Columns:
                 break
             name = name.rsplit(".", 1)[0]
         return "" if field_name == "non_field_errors" else field_name
+
+
+def is_intake_header(headers: Sequence[str], vocabulary: Vocabulary) -> bool:
+    """Whether a first row names the required intake columns (chooses a workbook's sheet)."""
+    keys = {vocabulary.headers.get(_header_key(text)) for text in headers if text}
+    return all(key in keys for key in REQUIRED)
 
 
 def resolve_columns(headers: Sequence[str], vocabulary: Vocabulary) -> Columns:
@@ -262,13 +297,20 @@ _SMALL_NUMBERS = {str(n): n for n in range(101)}
 
 
 def _number(text: str) -> int | float | str:
-    """'4' -> 4, '4.0' -> 4, '4.5' -> 4.5; anything else stays text for parse_intake to refuse."""
+    """'4' -> 4, '4.0' -> 4, '4.5' -> 4.5, full-width '４' -> 4 (NFKC, as a number typed with
+    an East Asian input method); anything else stays text for parse_intake to refuse."""
     small = _SMALL_NUMBERS.get(text)
     if small is not None:
         return small
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).strip()
+        small = _SMALL_NUMBERS.get(text)
+        if small is not None:
+            return small
     if not _NUMBER.match(text):
         return text
-    value = float(text)
+    # At Excel's 15 significant digits: 4.000000000000001 is the 4 the sheet shows.
+    value = float(f"{float(text):.15g}")
     if not math.isfinite(value):
         return text
     return int(value) if value.is_integer() else value
@@ -282,6 +324,11 @@ def _short_key(text: str) -> str:
 def _key(text: str) -> str:
     """normalise(), remembered for the short cells that repeat down a sheet (sector, stage)."""
     return _short_key(text) if len(text) <= 64 else normalise(text)
+
+
+def _code(text: str) -> str:
+    """A code as typed, compared after NFKC: full-width 'ｓｍｅ' is 'sme'."""
+    return (text if text.isascii() else unicodedata.normalize("NFKC", text)).lower()
 
 
 def _codes(text: str, lookup: Mapping[str, str]) -> list[str]:
@@ -309,9 +356,9 @@ def row_to_intake(cells: Sequence[str], columns: Columns, vocabulary: Vocabulary
         elif kind == "clusters":
             data[key] = _codes(text, vocabulary.clusters)
         elif kind == "stage":
-            data[key] = _STAGE_WORDS.get(_key(text), text.lower())
+            data[key] = _STAGE_WORDS.get(_key(text), _code(text))
         elif kind == "language":
-            data[key] = _LANGUAGE_WORDS.get(_key(text), text.lower())
+            data[key] = _LANGUAGE_WORDS.get(_key(text), _code(text))
         else:  # minimums
             minimums = _minimums(text, vocabulary)
             if minimums is None:

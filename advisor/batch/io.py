@@ -1,13 +1,25 @@
-"""Reading and writing spreadsheets: CSV (UTF-8 or CP949) and XLSX, as plain rows of text.
+"""Reading and writing spreadsheets: CSV and XLSX, as plain rows of text.
 
 Nothing here knows what an intake is. Reading yields the header row as written and then
-``(excel_row_number, cells)`` pairs, every cell a stripped string, one row at a time, so a
-10,000-row upload never sits in memory as a whole: CSV is read by pandas in chunks; XLSX by
-calamine, which holds the sheet's cells in a compact native grid (32 bytes a cell, its size
-checked first by :mod:`advisor.batch.xlsx_fast`) and hands them over a row at a time, or by
-openpyxl in read-only (streaming) mode when the check sends a workbook there (formulas,
-error cells, sheets larger than the check allows). Writing goes through :func:`safe_cell`,
-which neutralises anything a spreadsheet program would run as a formula.
+``(excel_row_number, cells)`` pairs, every cell a stripped NFC string, one row at a time, so
+a 50,000-row upload never sits in memory as a whole:
+
+* **CSV** is read as bytes and its encoding decided from them (a byte-order mark, strict
+  UTF-8, otherwise ``charset-normalizer``'s guess among the East Asian encodings offices
+  use: CP949 from Korean Excel, GB18030/GBK from Chinese Excel, UTF-16 "Unicode text"), then
+  parsed by pandas in chunks. The encoding used is kept on :class:`Sheet` for the report.
+* **XLSX** is first bounded (:func:`check_workbook`: entries, declared and unpacked sizes,
+  compression ratios and the counts a part declares, read from ``zipfile``'s own metadata
+  and the parts' first tag, before any reader allocates), then streamed by openpyxl's
+  read-only reader. The active visible sheet is read, or the visible sheet whose first row
+  holds the intake header; never a hidden one. Merged ranges are filled with their value,
+  Excel's ``_xHHHH_`` escapes decoded, numbers read at Excel's 15 significant digits.
+
+Writing: XLSX through XlsxWriter (constant-memory mode), every cell with an explicit type:
+numbers as numbers, dates as dates, :class:`Link` as a hyperlink and every string with
+``write_string``, so a string is never a formula and needs no visible ``'`` guard. CSV
+through the ``csv`` module with :func:`safe_cell`, which neutralises what a spreadsheet
+program would run as a formula (a CSV cell has no type).
 
 The file type is decided by its first bytes, not its name: a PNG renamed ``.xlsx`` or a
 Word document (also a zip) is refused with a message a consultant can act on.
@@ -21,24 +33,50 @@ import datetime as dt
 import io
 import math
 import re
+import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, Literal
 
 import pandas as pd
+from charset_normalizer import from_bytes
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-from advisor.batch.xlsx_fast import checked_copy
-from advisor.gcpause import gc_paused
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.escape import unescape
 
 CSV_CHUNK_ROWS = 2000
 MAX_COLUMNS = 200
-# Encodings tried in order. CP949 is a superset of EUC-KR and is what Korean Excel writes
-# when a sheet is saved as "CSV (comma delimited)".
-CSV_ENCODINGS = ("utf-8-sig", "cp949")
+
+# What a workbook may expand to. A 50,000-row intake sheet is about 40 MB of XML and
+# compresses 5-20 times; the zip bomb of the bad-input issue claims 1 GiB at 1,000 times.
+MAX_ENTRIES = 1000
+MAX_PART_BYTES = 128 * 1024 * 1024
+MAX_UNPACKED = 256 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed, for parts over RATIO_FROM bytes
+RATIO_FROM = 1024 * 1024
+# A count a part declares (shared strings, merged ranges): at most this, and at most one
+# item per five bytes of the part (``<si/>`` is the shortest item).
+MAX_DECLARED_COUNT = 5_000_000
+MAX_MERGED_RANGES = 10_000
+
+# Encodings charset-normalizer may choose from when the bytes are not UTF-8.
+CSV_GUESSES = ("cp949", "gb18030", "big5", "shift_jis", "utf_16")
+# The names charset-normalizer gives, mapped to the superset we decode with.
+_SUPERSETS = {"euc_kr": "cp949", "gbk": "gb18030", "gb2312": "gb18030", "hz": "gb18030"}
+ENCODING_LABELS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "cp949": "CP949 (EUC-KR)",
+    "gb18030": "GB18030 (GBK)",
+    "big5": "Big5",
+    "shift_jis": "Shift-JIS",
+}
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls and password-protected .xlsx
@@ -52,6 +90,9 @@ _BINARY_MAGICS = (
     b"7z\xbc\xaf",
     b"BM",
 )
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 class SpreadsheetError(Exception):
@@ -71,6 +112,8 @@ class Sheet:
     rows: Iterator[tuple[int, list[str]]]
     # For a progress bar only: the sheet's stated size or the CSV's line count.
     estimated_rows: int | None = None
+    # How the file was read: "CP949 (EUC-KR)", or the sheet's name for a workbook.
+    source: str = ""
 
 
 def file_size(file: IO[bytes]) -> int:
@@ -89,20 +132,6 @@ def sniff_kind(file: IO[bytes]) -> Literal["csv", "xlsx"]:
     if not head.strip().removeprefix(codecs.BOM_UTF8).strip():
         raise SpreadsheetError(_("The file is empty."), "empty_file")
     if head.startswith(_ZIP_MAGIC):
-        try:
-            with zipfile.ZipFile(file) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise SpreadsheetError(
-                _("The file looks like a damaged zip archive, not an Excel workbook."),
-                "bad_xlsx",
-            ) from exc
-        finally:
-            file.seek(0)
-        if "xl/workbook.xml" not in names:
-            raise SpreadsheetError(
-                _("The file is a zip archive but not an Excel workbook (.xlsx)."), "wrong_type"
-            )
         return "xlsx"
     if head.startswith(_OLE_MAGIC):
         raise SpreadsheetError(
@@ -121,8 +150,17 @@ def sniff_kind(file: IO[bytes]) -> Literal["csv", "xlsx"]:
     return "csv"
 
 
-def open_sheet(file: IO[bytes], *, max_bytes: int, max_rows: int) -> Sheet:
-    """The first sheet of a CSV or XLSX file, streamed. Raises SpreadsheetError."""
+HeaderTest = Callable[[list[str]], bool]
+
+
+def open_sheet(
+    file: IO[bytes], *, max_bytes: int, max_rows: int, accept: HeaderTest | None = None
+) -> Sheet:
+    """The sheet to import from a CSV or XLSX file, streamed. Raises SpreadsheetError.
+
+    ``accept(headers)`` tells an intake header from another; of a workbook's visible sheets
+    the active one is read unless another one's first row is accepted and its is not.
+    """
     size = file_size(file)
     if size > max_bytes:
         raise SpreadsheetError(
@@ -133,13 +171,9 @@ def open_sheet(file: IO[bytes], *, max_bytes: int, max_rows: int) -> Sheet:
     if size == 0:
         raise SpreadsheetError(_("The file is empty."), "empty_file")
     kind = sniff_kind(file)
-    if kind == "xlsx":
-        headers, rows, estimate = _read_xlsx(file)
-    else:
-        headers, rows, estimate = _read_csv(file)
-    return Sheet(
-        kind=kind, headers=headers, rows=_limit(rows, max_rows), estimated_rows=estimate
-    )
+    sheet = _read_xlsx(file, accept) if kind == "xlsx" else _read_csv(file)
+    sheet.rows = _limit(sheet.rows, max_rows)
+    return sheet
 
 
 def _limit(rows: Iterator[tuple[int, list[str]]], max_rows: int) -> Iterator[tuple[int, list[str]]]:
@@ -153,16 +187,29 @@ def _limit(rows: Iterator[tuple[int, list[str]]], max_rows: int) -> Iterator[tup
         yield row
 
 
+def _nfc(text: str) -> str:
+    # Decomposed Hangul (macOS) reads as composed; is_normalized is the cheap common case.
+    return text if text.isascii() or unicodedata.is_normalized("NFC", text) else (
+        unicodedata.normalize("NFC", text)
+    )
+
+
 def _text(value: Any) -> str:
-    """A cell as the text a person typed: 3.0 -> '3', a date -> '2026-01-31'."""
+    """A cell as the text a person sees: 3.0 -> '3', 4.000000000000001 -> '4' (Excel shows
+    15 significant digits), a date -> '2026-01-31', '_x000D_' decoded, NFC."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        if "_x" in value:
+            value = unescape(value)
+        return _nfc(value.strip())
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        value = float(f"{value:.15g}")
+        return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, dt.datetime) and value.time() == dt.time.min:
         return value.date().isoformat()
     if isinstance(value, dt.date | dt.datetime | dt.time):
@@ -174,185 +221,273 @@ def _headers(values: Sequence[Any]) -> list[str]:
     headers = [_text(v) for v in values[:MAX_COLUMNS]]
     while headers and not headers[-1]:
         headers.pop()
-    if not headers:
-        raise SpreadsheetError(
-            _("The first row must hold the column headers, but it is empty."), "no_header"
-        )
     return headers
 
 
-# --- XLSX -----------------------------------------------------------------------------------
+def _no_header() -> SpreadsheetError:
+    return SpreadsheetError(
+        _("The first row must hold the column headers, but it is empty."), "no_header"
+    )
 
 
-def _unreadable_workbook(exc: BaseException) -> SpreadsheetError:
+# --- XLSX: bounds ---------------------------------------------------------------------------
+
+
+def _hostile(reason: str) -> SpreadsheetError:
+    return SpreadsheetError(
+        _("This workbook would unpack to more than a spreadsheet of intakes can hold "
+          "(%(reason)s), so it was not opened. Save the sheet again from Excel or as CSV.")
+        % {"reason": reason},
+        "workbook_too_large",
+    )
+
+
+def _damaged(exc: BaseException | None = None) -> SpreadsheetError:
+    name = type(exc).__name__ if exc is not None else "-"
     return SpreadsheetError(
         _("The workbook could not be read (%(error)s). Save it again from Excel.")
-        % {"error": type(exc).__name__},
+        % {"error": name},
         "bad_xlsx",
     )
 
 
-def _parser_failure(exc: BaseException) -> bool:
-    """Any failure of a parser on an untrusted file. A panic inside calamine reaches Python
-    as pyo3's PanicException, a BaseException rather than an Exception."""
-    if isinstance(exc, SpreadsheetError):
-        return False
-    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+def _declared_count(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """The largest count the part's root element declares (``<sst count uniqueCount>``),
+    read from its first tag only (the parser stops at the first start event)."""
+    with archive.open(info) as part:
+        for _event, element in etree.iterparse(part, events=("start",)):
+            counts = [element.get("count"), element.get("uniqueCount")]
+            return max((int(c) for c in counts if c and c.isdigit()), default=0)
+    return 0
 
 
-def _read_xlsx(file: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[str]]], int | None]:
-    """calamine when :mod:`advisor.batch.xlsx_fast` finds the workbook safe for it (no formula,
-    a grid of bounded size), openpyxl's streaming reader otherwise. Both give the same rows."""
+def check_workbook(file: IO[bytes]) -> None:
+    """Refuses a workbook that would expand beyond the limits above, before any reader runs.
+
+    Sizes come from ``zipfile``'s metadata (the central directory), which ``zipfile`` also
+    enforces while reading: a part that inflates past its declared size fails its CRC check
+    instead of growing. Raises SpreadsheetError (``workbook_too_large``, ``bad_xlsx``,
+    ``wrong_type``).
+    """
+    file.seek(0)
     try:
-        # The check makes a few hundred thousand small objects (cell addresses) and keeps
-        # none: without the pause, the collections they trigger walk the whole heap of a
-        # running site (0.3 s of CPU in the importer for 10,000 rows).
-        with gc_paused():
-            copy = checked_copy(file)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
-            NotImplementedError, RuntimeError) as exc:  # damaged, encrypted, odd compression
-        raise _unreadable_workbook(exc) from exc
-    if copy is None:
-        return _read_xlsx_streaming(file)
-    return _read_xlsx_calamine(copy)
-
-
-def _read_xlsx_calamine(
-    copy: IO[bytes],
-) -> tuple[list[str], Iterator[tuple[int, list[str]]], int | None]:
-    import python_calamine
-
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(copy)
-        # openpyxl's worksheets[0]: the first sheet of cells (a chart sheet is not one).
-        index = next(
-            number for number, meta in enumerate(workbook.sheets_metadata)
-            if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
-        )
-        sheet = workbook.get_sheet_by_index(index)
-        workbook.close()
-        # calamine's grid starts at the first cell that holds something; Excel's at A1.
-        top, left = sheet.start or (0, 0)
-        bottom = sheet.end[0] if sheet.end else 0
-        values = sheet.iter_rows()
-        first = next(values, []) if top == 0 else []
-    except BaseException as exc:
-        if _parser_failure(exc):
-            raise _unreadable_workbook(exc) from exc
-        raise
-    headers = _headers([""] * left + list(first))
-    width = len(headers)
-    padding = [""] * left
-    limit = width - left  # cells of a row that fall under a header
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        try:
-            for number, row in enumerate(values, start=top + (2 if top == 0 else 1)):
-                # _text, with its two common cases inline (a third of the read's time).
-                cells = [
-                    v.strip() if type(v) is str
-                    else str(int(v)) if type(v) is float and v.is_integer()
-                    else _text(v)
-                    for v in row[:limit]  # not a stray cell far to the right
-                ]
-                if left:
-                    cells = padding + cells
-                cells.extend([""] * (width - len(cells)))
-                yield number, cells
-        except BaseException as exc:
-            if _parser_failure(exc):
-                raise _unreadable_workbook(exc) from exc
-            raise
-
-    return headers, rows(), bottom
-
-
-def _read_xlsx_streaming(
-    file: IO[bytes],
-) -> tuple[list[str], Iterator[tuple[int, list[str]]], int | None]:
-    # openpyxl directly rather than pandas.read_excel: pandas opens workbooks with
-    # data_only=True, which turns a formula into the value Excel last computed (or nothing).
-    # We want the formula's text, validated like any other text, and never evaluated.
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=False, keep_links=False)
-        sheet = workbook.worksheets[0]
-        first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        with zipfile.ZipFile(file) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ENTRIES:
+                raise _hostile(_("%(n)s parts") % {"n": f"{len(infos):,}"})
+            names = {info.filename for info in infos}
+            if not any(name.endswith("workbook.xml") for name in names):
+                raise SpreadsheetError(
+                    _("The file is a zip archive but not an Excel workbook (.xlsx)."),
+                    "wrong_type",
+                )
+            total = 0
+            for info in infos:
+                total += info.file_size
+                if info.file_size > MAX_PART_BYTES or total > MAX_UNPACKED:
+                    raise _hostile(_("%(mb)s MB of XML") % {
+                        "mb": f"{max(info.file_size, total) / 1048576:,.0f}"})
+                if info.file_size > RATIO_FROM and (
+                    info.file_size > MAX_RATIO * max(info.compress_size, 1)
+                ):
+                    raise _hostile(_("compressed %(ratio)s times") % {
+                        "ratio": f"{info.file_size // max(info.compress_size, 1):,}"})
+                if info.filename.endswith("sharedStrings.xml"):
+                    count = _declared_count(archive, info)
+                    if count > MAX_DECLARED_COUNT or count > info.file_size // 5 + 1:
+                        raise _hostile(_("%(n)s shared strings declared in %(size)s bytes") % {
+                            "n": f"{count:,}", "size": f"{info.file_size:,}"})
     except SpreadsheetError:
         raise
-    except Exception as exc:  # any parser failure on an untrusted file
-        raise _unreadable_workbook(exc) from exc
-    headers = _headers(first)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+            NotImplementedError, RuntimeError, etree.LxmlError) as exc:
+        raise _damaged(exc) from exc
+    finally:
+        file.seek(0)
+
+
+# --- XLSX: reading --------------------------------------------------------------------------
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its part in the package (``xl/worksheets/sheet1.xml``), from the
+    workbook's relationships, as ECMA-376 Part 2 (Open Packaging Conventions) lays them out."""
+    def rels(path: str) -> dict[str, str]:
+        folder, _sep, name = path.rpartition("/")
+        rels_path = f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+        root = etree.fromstring(archive.read(rels_path))
+        base = folder + "/" if folder else ""
+        found = {}
+        for rel in root.iter(f"{{{_PKG_REL_NS}}}Relationship"):
+            target = rel.get("Target", "")
+            found[rel.get("Id", "")] = target.lstrip("/") if target.startswith("/") else (
+                base + target
+            )
+        return found
+
+    office = next(
+        (t for t in rels("").values() if t.endswith(".xml")), "xl/workbook.xml"
+    ) if "_rels/.rels" in archive.namelist() else "xl/workbook.xml"
+    targets = rels(office)
+    workbook = etree.fromstring(archive.read(office))
+    parts = {}
+    for sheet in workbook.iter(f"{{{_MAIN_NS}}}sheet"):
+        target = targets.get(sheet.get(f"{{{_REL_NS}}}id", ""))
+        if target:
+            parts[sheet.get("name", "")] = target
+    return parts
+
+
+def _merged_ranges(archive: zipfile.ZipFile, part: str) -> list[tuple[int, int, int, int]]:
+    """(min_col, min_row, max_col, max_row) of every merged range of the sheet part."""
+    ranges = []
+    with archive.open(part) as stream:
+        for _event, element in etree.iterparse(
+            stream, events=("end",), tag=f"{{{_MAIN_NS}}}mergeCell"
+        ):
+            bounds = range_boundaries(element.get("ref", ""))
+            if None not in bounds:
+                ranges.append(bounds)
+            if len(ranges) > MAX_MERGED_RANGES:
+                raise _hostile(_("more than %(n)s merged ranges") % {
+                    "n": f"{MAX_MERGED_RANGES:,}"})
+            element.clear()
+    return ranges
+
+
+class _MergeFill:
+    """Fills every cell of a merged range with the value of its top-left cell, row by row."""
+
+    def __init__(self, ranges: list[tuple[int, int, int, int]]) -> None:
+        self.starting: dict[int, list[tuple[int, int, int, int]]] = {}
+        for bounds in ranges:
+            if bounds[2] > bounds[0] or bounds[3] > bounds[1]:
+                self.starting.setdefault(bounds[1], []).append(bounds)
+        self.active: list[tuple[tuple[int, int, int, int], Any]] = []
+
+    def __call__(self, number: int, values: list[Any]) -> list[Any]:
+        for bounds in self.starting.pop(number, ()):
+            top_left = values[bounds[0] - 1] if bounds[0] - 1 < len(values) else None
+            self.active.append((bounds, top_left))
+        if not self.active:
+            return values
+        self.active = [(b, v) for b, v in self.active if b[3] >= number]
+        for (min_col, _min_row, max_col, _max_row), value in self.active:
+            for col in range(min_col - 1, min(max_col, len(values))):
+                values[col] = value
+        return values
+
+
+def _read_xlsx(file: IO[bytes], accept: HeaderTest | None) -> Sheet:
+    check_workbook(file)
+    workbook = None
+    try:
+        with zipfile.ZipFile(file) as archive:
+            parts = _sheet_parts(archive)
+            # openpyxl directly rather than pandas.read_excel: pandas opens workbooks with
+            # data_only=True, which turns a formula into the value Excel last computed (or
+            # nothing). We want the formula's text, validated like any other text, never run.
+            workbook = load_workbook(file, read_only=True, data_only=False, keep_links=False)
+            visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
+            if not visible:
+                raise SpreadsheetError(_("The workbook has no visible sheet."), "no_header")
+            active = workbook.active
+            order = ([active] if active in visible else []) + [
+                ws for ws in visible if ws is not active
+            ]
+            chosen, headers = order[0], None
+            for sheet in order:
+                first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+                found = _headers(first)
+                if headers is None:
+                    headers = found
+                if accept is None or accept(found):
+                    chosen, headers = sheet, found
+                    break
+            part = parts.get(chosen.title)
+            merges = _MergeFill(_merged_ranges(archive, part) if part else [])
+    except BaseException as exc:
+        if workbook is not None:
+            workbook.close()
+        if isinstance(exc, SpreadsheetError) or not isinstance(exc, Exception):
+            raise
+        raise _damaged(exc) from exc  # any parser failure on an untrusted file
+    if not headers:
+        workbook.close()
+        raise _no_header()
     width = len(headers)
-    estimate = sheet.max_row - 1 if isinstance(sheet.max_row, int) else None
+    estimate = chosen.max_row - 1 if isinstance(chosen.max_row, int) else None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
             # max_col keeps a stray cell far to the right from widening every row.
             for number, values in enumerate(
-                sheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2
+                chosen.iter_rows(min_row=2, max_col=width, values_only=True), start=2
             ):
-                cells = [_text(v) for v in values]
+                cells = [_text(v) for v in merges(number, list(values))]
                 cells.extend([""] * (width - len(cells)))
                 yield number, cells
         except SpreadsheetError:
             raise
         except Exception as exc:  # a damaged sheet part further down
-            raise _unreadable_workbook(exc) from exc
+            raise _damaged(exc) from exc
         finally:
             workbook.close()
 
-    return headers, rows(), estimate
+    return Sheet("xlsx", headers, rows(), estimate, source=chosen.title)
 
 
 # --- CSV ------------------------------------------------------------------------------------
 
 
-def _detect_encoding(file: IO[bytes]) -> str:
-    """The first of CSV_ENCODINGS that decodes the whole file, read in 1 MiB blocks."""
-    file.seek(0)
-    if file.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        file.seek(0)
+def detect_encoding(data: bytes) -> str:
+    """The codec to decode ``data`` with: a byte-order mark, then strict UTF-8, then
+    charset-normalizer's best guess among CSV_GUESSES. SpreadsheetError when none fits."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    for encoding in CSV_ENCODINGS:
-        decoder = codecs.getincrementaldecoder(encoding)()
-        file.seek(0)
-        try:
-            while block := file.read(1 << 20):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        finally:
-            file.seek(0)
-        return encoding
-    raise SpreadsheetError(
-        _("The CSV file is neither UTF-8 nor Korean Excel's encoding (CP949/EUC-KR)."),
-        "bad_encoding",
-    )
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    guess = from_bytes(data, cp_isolation=list(CSV_GUESSES)).best()
+    if guess is None:
+        raise SpreadsheetError(
+            _("The CSV file's text encoding could not be recognised (it is not UTF-8, "
+              "Korean Excel's CP949 or Chinese Excel's GB18030). Save it as "
+              "“CSV UTF-8” in Excel and upload it again."),
+            "bad_encoding",
+        )
+    encoding = _SUPERSETS.get(guess.encoding, guess.encoding)
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise SpreadsheetError(
+            _("The CSV file mixes text encodings (%(encoding)s fails at byte %(at)s). "
+              "Save it as “CSV UTF-8” in Excel and upload it again.")
+            % {"encoding": ENCODING_LABELS.get(encoding, encoding), "at": exc.start},
+            "bad_encoding",
+        ) from exc
+    return encoding
 
 
-def _delimiter(file: IO[bytes], encoding: str) -> str:
+def _delimiter(text_head: str) -> str:
     """Comma unless the header line plainly uses tabs or semicolons (some Excel locales)."""
-    file.seek(0)
-    line = file.read(65536).decode(encoding, errors="replace").split("\n", 1)[0]
-    file.seek(0)
+    line = text_head.split("\n", 1)[0]
     counts = {d: line.count(d) for d in (",", "\t", ";")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] > 0 else ","
 
 
-def _line_count(file: IO[bytes]) -> int:
-    count = 0
+def _read_csv(file: IO[bytes]) -> Sheet:
     file.seek(0)
-    while block := file.read(1 << 20):
-        count += block.count(b"\n")
-    file.seek(0)
-    return count
-
-
-def _read_csv(file: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[str]]], int | None]:
-    encoding = _detect_encoding(file)
-    sep = _delimiter(file, encoding)
+    data = file.read()
+    encoding = detect_encoding(data)
+    source = io.BytesIO(data)
+    sep = _delimiter(data[:65536].decode(encoding, errors="replace").lstrip("\ufeff"))
     common: dict[str, Any] = {
         "header": None,
         "sep": sep,
@@ -367,22 +502,25 @@ def _read_csv(file: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[str]
         "engine": "c",
     }
     try:
-        first = pd.read_csv(file, nrows=1, **common)
+        first = pd.read_csv(source, nrows=1, **common)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise SpreadsheetError(
             _("The CSV file could not be read: %(error)s") % {"error": str(exc)[:200]},
             "bad_csv",
         ) from exc
     finally:
-        file.seek(0)
+        source.seek(0)
     headers = _headers(first.iloc[0].tolist() if len(first) else [])
+    if not headers:
+        raise _no_header()
     width = len(headers)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         # Fixed names + usecols make the parser drop surplus cells on a ragged row instead
         # of failing the whole file; short rows are padded with "".
         reader = pd.read_csv(
-            file, names=range(width), usecols=range(width), chunksize=CSV_CHUNK_ROWS, **common
+            source, names=range(width), usecols=range(width), chunksize=CSV_CHUNK_ROWS,
+            **common,
         )
         number = 0
         try:
@@ -391,7 +529,8 @@ def _read_csv(file: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[str]
                     number += 1
                     if number == 1:
                         continue  # the header row
-                    yield number, [v.strip() if isinstance(v, str) else "" for v in values]
+                    yield number, [_nfc(v.strip()) if isinstance(v, str) else ""
+                                   for v in values]
         except (pd.errors.ParserError, ValueError) as exc:
             raise SpreadsheetError(
                 _("The CSV file could not be read after row %(row)s: %(error)s")
@@ -401,31 +540,47 @@ def _read_csv(file: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[str]
         finally:
             reader.close()
 
-    return headers, rows(), max(_line_count(file) - 1, 0)
+    return Sheet("csv", headers, rows(), max(data.count(b"\n") - 1, 0),
+                 source=ENCODING_LABELS.get(encoding, encoding))
 
 
 # --- Writing --------------------------------------------------------------------------------
 
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet program runs as a formula when a CSV cell starts with it, full-width
+# forms included (Excel folds ＝ to = when it parses a typed or imported cell).
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading quote; the rest is kept.
+    """CSV only: text that a spreadsheet would run as a formula gets a leading quote.
 
-    Applied to every string we write, whatever its origin (company names and keywords come
-    from the public), so an exported file never runs '=HYPERLINK(...)' on a consultant's PC.
+    Applied to every string written to a CSV, whatever its origin (company names and
+    keywords come from the public), so an exported file never runs '=HYPERLINK(...)' on a
+    consultant's PC. XLSX cells carry their type and need no guard.
     """
     if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
         return "'" + value
     return value
 
 
-def _xlsx_value(value: Any) -> Any:
-    if isinstance(value, str) and not value.isprintable():
-        # XML cannot hold most control characters; drop them, and do it before safe_cell:
-        # "\x01=HYPERLINK(...)" must not lose its \x01 only after the check for a leading "=".
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return safe_cell(value)
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink cell: ``url`` shown as ``text`` (the url itself when empty)."""
+
+    url: str
+    text: str = ""
+
+    def __str__(self) -> str:
+        return self.url
+
+
+@dataclass(frozen=True)
+class Validation:
+    """An Excel data validation on one column's data rows (XlsxWriter's ``data_validation``
+    options: ``{"validate": "list", "source": [...]}`` or a whole-number range)."""
+
+    column: int
+    options: dict[str, Any]
 
 
 @dataclass
@@ -434,130 +589,120 @@ class Table:
     header: Sequence[str]
     rows: Iterable[Sequence[Any]]
     widths: Sequence[int] = ()
+    # Excel number formats by column ("0%", "yyyy-mm-dd hh:mm"); CSV writes them as text.
+    formats: Sequence[str | None] = ()
+    validations: Sequence[Validation] = ()
+    validation_rows: int = 1000
+    # The first n data rows are an example, drawn grey and italic.
+    example_rows: int = 0
+    # A sheet of lists for other sheets' drop-downs, out of the way (and never imported).
+    hidden: bool = False
+
+
+# Excel's limit of hyperlinks in a sheet (XlsxWriter writes no more); later links are text.
+_MAX_LINKS = 65530
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    """XlsxWriter writes naive datetimes: an aware one is shown in the site's time zone."""
+    if timezone.is_aware(value):
+        value = timezone.make_naive(value, timezone.get_current_timezone())
+    return value
 
 
 def write_xlsx(out: IO[bytes], tables: Sequence[Table]) -> None:
-    """A workbook with one sheet per table, its rows streamed into the zip one chunk at a time.
+    """A workbook with one sheet per table, written by XlsxWriter in constant-memory mode.
 
-    XlsxWriter makes the workbook with the header rows only (styles, widths, frozen header:
-    the parts that are easy to get subtly wrong for Excel); the data rows are then written
-    as the XML XlsxWriter's constant-memory mode writes, byte for byte, straight into the
-    sheet parts (:func:`_rows_xml`). The same cells; the 10,000-row export takes 0.33 s of
-    CPU instead of 0.83 s, XlsxWriter's per-cell bookkeeping being most of the difference.
-
-    Every cell is written with an explicit type and every string is escaped as text, so no
-    string ever becomes a formula (XlsxWriter would have written a string that starts with
-    <r> and ends with </r> as raw XML); every string passes through ``safe_cell``.
+    Every cell is written with its type: ``write_number`` (finite numbers; NaN/inf raise
+    TypeError), ``write_boolean``, ``write_datetime`` (the column's format, or a date/time
+    format), ``write_url`` for :class:`Link` and ``write_string`` for everything else, so
+    no string becomes a formula, a number or a link. None and "" are left empty.
     """
     import xlsxwriter
 
-    skeleton = io.BytesIO()
     workbook = xlsxwriter.Workbook(
-        skeleton, {"constant_memory": True, "strings_to_numbers": False,
-                   "strings_to_formulas": False, "strings_to_urls": False}
+        out, {"constant_memory": True, "strings_to_numbers": False,
+              "strings_to_formulas": False, "strings_to_urls": False}
     )
-    bold = workbook.add_format({"bold": True})
+    bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    example = workbook.add_format({"italic": True, "font_color": "#808080"})
+    formats: dict[str, Any] = {}
+
+    def column_format(spec: str | None, is_example: bool) -> Any:
+        if spec is None:
+            return example if is_example else None
+        key = f"{spec}|{is_example}"
+        if key not in formats:
+            options: dict[str, Any] = {"num_format": spec}
+            if is_example:
+                options.update(italic=True, font_color="#808080")
+            formats[key] = workbook.add_format(options)
+        return formats[key]
+
     for table in tables:
         sheet = workbook.add_worksheet(_sheet_title(table.title))
         for index, width in enumerate(table.widths):
             sheet.set_column(index, index, width)
         for col, title in enumerate(table.header):
-            sheet.write_string(0, col, str(_xlsx_value(title)), bold)
+            _write_text(sheet, 0, col, str(title), bold)
         sheet.freeze_panes(1, 0)
+        if table.hidden:
+            sheet.hide()
+        for validation in table.validations:
+            sheet.data_validation(1, validation.column, table.validation_rows,
+                                  validation.column, validation.options)
+        specs = list(table.formats)
+        links = 0
+        for number, row in enumerate(table.rows, start=1):
+            is_example = number <= table.example_rows
+            for col, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                fmt = column_format(specs[col] if col < len(specs) else None, is_example)
+                if isinstance(value, str):
+                    if not value.isprintable():
+                        # XML 1.0 cannot hold most control characters; Excel would show
+                        # XlsxWriter's _xHHHH_ escape of one as nothing, so it goes.
+                        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                    _write_text(sheet, number, col, value, fmt)
+                elif isinstance(value, bool):
+                    sheet.write_boolean(number, col, value, fmt)
+                elif isinstance(value, int | float):
+                    if not math.isfinite(value):
+                        raise TypeError(f"NAN/INF cannot be written to a workbook: {value!r}")
+                    sheet.write_number(number, col, value, fmt)
+                elif isinstance(value, dt.datetime):
+                    sheet.write_datetime(number, col, _local(value), fmt or datetime_format)
+                elif isinstance(value, dt.date):
+                    sheet.write_datetime(number, col, value, fmt or date_format)
+                elif isinstance(value, Link):
+                    written = -1
+                    if links < _MAX_LINKS:
+                        try:
+                            written = sheet.write_url(number, col, value.url, fmt,
+                                                      value.text or value.url)
+                        except ValueError:  # not a URL Excel knows (no scheme)
+                            written = -1
+                    if written == 0:
+                        links += 1
+                    else:  # past Excel's limits (links per sheet, URL length): as text
+                        _write_text(sheet, number, col, value.text or value.url, fmt)
+                else:
+                    sheet.write_string(number, col, str(value), fmt)
     workbook.close()
 
-    sheet_parts = {f"xl/worksheets/sheet{n}.xml": t for n, t in enumerate(tables, start=1)}
-    skeleton.seek(0)
-    with (
-        zipfile.ZipFile(skeleton) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            data = source.read(info)
-            table = sheet_parts.get(info.filename)
-            if table is None:
-                target.writestr(info, data, zipfile.ZIP_DEFLATED)
-                continue
-            # The dimension (A1:N1, the header) would be wrong once the rows are in; it is
-            # optional, so it goes rather than being computed before the rows are written.
-            head, tail = _DIMENSION.sub(b"", data).split(b"</sheetData>", 1)
-            with target.open(info.filename, "w") as part:
-                part.write(head)
-                for chunk in _rows_xml(table.rows, first=2):
-                    part.write(chunk.encode("utf-8"))
-                part.write(b"</sheetData>" + tail)
 
-
-_DIMENSION = re.compile(rb"<dimension [^>]*/>")
-_XLSX_STRING_MAX = 32767  # Excel's limit, in UTF-16 units
-_ESCAPED_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
-_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
-
-
-def _column_letters(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _inline_string(text: str) -> str:
-    """The <is> of an inline string cell as XlsxWriter writes it (constant-memory mode)."""
-    if len(text) > _XLSX_STRING_MAX // 2:
-        length = 0
-        for index, char in enumerate(text):
-            length += 2 if ord(char) > 0xFFFF else 1
-            if length > _XLSX_STRING_MAX:
-                text = text[:index]
-                break
-    if "_x" in text or not text.isprintable():
-        # Excel's _xHHHH_ escape for control characters, and for a literal "_xHHHH_".
-        text = _ESCAPED_ESCAPE.sub(r"_x005F\1", text)
-        text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
-        text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
-    preserve = text[:1].isspace() or text[-1:].isspace()
-    if "&" in text or "<" in text or ">" in text:
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if preserve:
-        return f'<is><t xml:space="preserve">{text}</t></is>'
-    return f"<is><t>{text}</t></is>"
-
-
-def _rows_xml(rows: Iterable[Sequence[Any]], *, first: int) -> Iterator[str]:
-    """<row> elements from row number ``first`` on, joined a few hundred rows at a time."""
-    letters: list[str] = []
-    parts: list[str] = []
-    for number, row in enumerate(rows, start=first):
-        cells = []
-        for col, raw in enumerate(row):
-            if type(raw) is str and raw.isprintable():  # _xlsx_value's common case, inline
-                value = "'" + raw if raw.startswith(_FORMULA_PREFIXES) else raw
-            else:
-                value = _xlsx_value(raw)
-            if value is None or value == "":
-                continue
-            if col >= len(letters):
-                if col >= 16384:
-                    continue  # beyond Excel's last column; XlsxWriter ignores it too
-                letters.extend(_column_letters(c) for c in range(len(letters), col + 1))
-            ref = f"{letters[col]}{number}"
-            if value is True or value is False:
-                cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, int | float):
-                if not math.isfinite(value):
-                    raise TypeError(f"NAN/INF cannot be written to a workbook: {value!r}")
-                cells.append(f'<c r="{ref}"><v>{value:.16G}</v></c>')
-            else:
-                cells.append(f'<c r="{ref}" t="inlineStr">{_inline_string(str(value))}</c>')
-        if cells:
-            parts.append(f'<row r="{number}">{"".join(cells)}</row>')
-            if len(parts) >= 500:
-                yield "".join(parts)
-                parts.clear()
-    if parts:
-        yield "".join(parts)
+def _write_text(sheet: Any, row: int, col: int, text: str, fmt: Any) -> None:
+    """``write_string``, except for text that starts with ``<r>`` and ends with ``</r>``:
+    XlsxWriter takes such a string for rich-text XML it made itself and writes it unescaped,
+    so a company name shaped like it could add cells (a formula) to the sheet. It goes in as
+    a rich string of two plain fragments instead, each escaped, read back as one text."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        sheet.write_rich_string(row, col, text[:1], text[1:2], text[2:], *([fmt] if fmt else []))
+    else:
+        sheet.write_string(row, col, text, fmt)
 
 
 def _sheet_title(title: str) -> str:
@@ -565,19 +710,46 @@ def _sheet_title(title: str) -> str:
     return re.sub(r"[\\/?*\[\]:]", " ", title)[:31] or "Sheet1"
 
 
-def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def _csv_value(value: Any, spec: str | None) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Link):
+        return value.url
+    if isinstance(value, dt.datetime):
+        return _local(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if spec == "0%" and isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:.0%}"
+    return safe_cell(value)
+
+
+def write_csv(
+    out: IO[str],
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    formats: Sequence[str | None] = (),
+) -> None:
     """CSV for Excel: the caller opens ``out`` with a UTF-8 BOM so Korean shows correctly."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe_cell(v) for v in header])
+    specs = list(formats)
     for row in rows:
-        writer.writerow([safe_cell("" if v is None else v) for v in row])
+        writer.writerow([
+            _csv_value(v, specs[i] if i < len(specs) else None) for i, v in enumerate(row)
+        ])
 
 
-def write_csv_binary(out: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def write_csv_binary(
+    out: IO[bytes],
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    formats: Sequence[str | None] = (),
+) -> None:
     """CSV into a binary stream, UTF-8 with a BOM so that Korean Excel reads it as UTF-8."""
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
     try:
-        write_csv(text, header, rows)
+        write_csv(text, header, rows, formats)
     finally:
         text.flush()
         text.detach()  # leave ``out`` open for the caller
@@ -596,11 +768,12 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
     return buffer.getvalue()
 
 
-
-
 _SPACE = re.compile(r"[\W_]+")
 
 
 def normalise(text: str) -> str:
-    """A matching key for headers and names: case, spaces, dashes and brackets ignored."""
+    """A matching key for headers, codes and names: NFKC (full-width ＡＩ is ai, decomposed
+    Hangul composed), case, spaces, dashes and brackets ignored."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
     return _SPACE.sub("", text.casefold())

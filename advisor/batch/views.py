@@ -7,6 +7,7 @@ share one workspace, so any staff member may open any batch, as with assessments
 from __future__ import annotations
 
 import tempfile
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -14,7 +15,9 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,16 +30,25 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from advisor import selectors
 from advisor.batch.columns import ENGLISH_HEADERS, HEADER_HELP, KOREAN_HEADERS
-from advisor.batch.exporter import Kind, assessment_rows, export_language, write_export
-from advisor.batch.importer import import_spreadsheet
+from advisor.batch.exporter import (
+    Kind,
+    assessment_rows,
+    export_filename,
+    export_language,
+    write_export,
+)
+from advisor.batch.importer import read_sheet
 from advisor.batch.io import SpreadsheetError, Table, write_csv_binary, write_xlsx
+from advisor.batch.tasks import import_batch
 from advisor.batch.template import template_csv, template_xlsx
+from advisor.jobs import reap_one
 from advisor.models import Assessment, ImportBatch
 from advisor.web.views import staff_required
 from clusters.snapshot import get_snapshot
 
 RECENT_BATCHES = 50
 ERRORS_SHOWN = 200
+CREATED_SHOWN = 500
 SPOOL_BYTES = 8 * 1024 * 1024
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -159,20 +171,21 @@ def _batch_list(request: HttpRequest, limiter: SizeLimitHandler) -> HttpResponse
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                report = import_spreadsheet(
-                    upload, filename=upload.name or "upload", user=request.user
-                )
+                # The whole file's checks that are cheap (bounds, encoding, the header) here,
+                # so a hostile or wrong file gets its 400 at once; the rows on the worker.
+                _sheet, _vocabulary, columns = read_sheet(upload, get_snapshot())
             except SpreadsheetError as exc:
                 form.add_error("file", ValidationError(exc.message, code=exc.code))
             else:
-                if report.ignored_columns:
+                if columns.ignored:
                     messages.warning(
                         request,
                         _("These columns were not recognised and were ignored: %(columns)s")
-                        % {"columns": ", ".join(report.ignored_columns)},
+                        % {"columns": ", ".join(columns.ignored)},
                     )
-                assert report.batch is not None
-                return redirect("batch-detail", pk=report.batch.pk)
+                upload.seek(0)
+                batch = _queue_import(request, upload)
+                return redirect("batch-detail", pk=batch.pk)
         status = 400
     batches = list(
         ImportBatch.objects.select_related("created_by").order_by("-created_at", "-id")[
@@ -194,16 +207,35 @@ def _batch_list(request: HttpRequest, limiter: SizeLimitHandler) -> HttpResponse
     )
 
 
+def _queue_import(request: HttpRequest, upload: Any) -> ImportBatch:
+    """Stores the upload, records a PENDING batch and queues it once both are committed."""
+    name = (upload.name or "upload")[:255]
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            created_by=request.user, filename=name, status=ImportBatch.Status.PENDING,
+            heartbeat_at=timezone.now(),
+        )
+        batch.source.save(f"{batch.pk}-{uuid.uuid4().hex}.upload", File(upload), save=True)
+        transaction.on_commit(lambda: import_batch.delay(batch.pk))
+    return batch
+
+
 @staff_required
 @require_GET
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(pk)
+    reap_one(batch)  # an import whose worker stopped is shown failed, not "importing"
     errors = batch.errors or []
+    running = batch.status in (ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING)
+    created = [] if running else _created_rows(batch)
     return render(
         request,
         "batch/detail.html",
         {
             "batch": batch,
+            "running": running,
+            "created": created,
+            "created_hidden": max(batch.rows_ok - len(created), 0) if created else 0,
             "errors": errors[:ERRORS_SHOWN],
             "errors_total": len(errors),
             "errors_hidden": max(len(errors) - ERRORS_SHOWN, 0),
@@ -213,22 +245,47 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _created_rows(batch: ImportBatch) -> list[dict[str, Any]]:
+    """What the batch created, in upload order: company, first cluster and score, how robust
+    the first place is, and the links to each assessment (at most CREATED_SHOWN rows)."""
+    snapshot = get_snapshot()
+    language = translation.get_language() or "ko"
+    names = {c.code: c.name.get(language) for c in snapshot.clusters}
+    rows = []
+    for assessment in (
+        Assessment.objects.filter(batch=batch)
+        .order_by("batch_row", "pk")
+        .only("pk", "token", "company_name", "top_cluster", "top_score", "result", "batch_row")
+        [:CREATED_SHOWN]
+    ):
+        robustness = (assessment.result or {}).get("robustness") or {}
+        rows.append({
+            "pk": assessment.pk,
+            "token": assessment.token,
+            "row": assessment.batch_row,
+            "company": assessment.company_name,
+            "cluster": names.get(assessment.top_cluster, assessment.top_cluster),
+            "score": assessment.top_score,
+            "robustness": robustness.get("top_share"),
+        })
+    return rows
+
+
 def _error_rows(errors: Iterable[dict[str, Any]]) -> Iterable[list[Any]]:
     for e in errors:
-        yield [e.get("row"), e.get("column", ""), e.get("value", ""), e.get("message", ""),
-               e.get("code", "")]
+        yield [e.get("row"), e.get("column", ""), e.get("value", ""), e.get("message", "")]
 
 
 @staff_required
 @require_GET
 def batch_errors(request: HttpRequest, pk: int, kind: Kind) -> HttpResponse:
     batch = _batch(pk)
-    header = [_("Row"), _("Column"), _("Value"), _("Reason"), _("Code")]
+    header = [_("Row"), _("Column"), _("Value"), _("Reason")]
     rows = list(_error_rows(batch.errors or []))
 
     def build(out: Any) -> None:
         if kind == "xlsx":
-            write_xlsx(out, [Table(_("Errors"), header, rows, widths=(8, 18, 30, 60, 16))])
+            write_xlsx(out, [Table(_("Errors"), header, rows, widths=(8, 18, 30, 70))])
         else:
             write_csv_binary(out, header, rows)
 
@@ -236,14 +293,18 @@ def batch_errors(request: HttpRequest, pk: int, kind: Kind) -> HttpResponse:
 
 
 def _export(
-    request: HttpRequest, queryset: QuerySet[Assessment], kind: Kind, stem: str
+    request: HttpRequest, queryset: QuerySet[Assessment], kind: Kind, stem: str,
+    *, upload_order: bool = False,
 ) -> FileResponse:
     language = export_language(request.GET.get("lang") or translation.get_language())
+    snapshot = get_snapshot()
     rows = assessment_rows(
-        queryset, snapshot=get_snapshot(), language=language, link_for=_link_maker(request)
+        queryset, snapshot=snapshot, language=language, link_for=_link_maker(request),
+        upload_order=upload_order,
     )
     return _attachment(
-        lambda out: write_export(out, kind, language, rows), kind, f"{stem}.{kind}"
+        lambda out: write_export(out, kind, language, rows, snapshot), kind,
+        export_filename(stem, kind, language),
     )
 
 
@@ -252,7 +313,8 @@ def _export(
 def batch_export(request: HttpRequest, pk: int, kind: Kind) -> HttpResponse:
     batch = _batch(pk)
     return _export(
-        request, Assessment.objects.filter(batch=batch), kind, f"batch-{batch.pk}-results"
+        request, Assessment.objects.filter(batch=batch), kind, f"batch-{batch.pk}-results",
+        upload_order=True,
     )
 
 
@@ -268,7 +330,7 @@ def dashboard_export(request: HttpRequest, kind: Kind) -> HttpResponse:
 @staff_required
 @require_GET
 def template_download(request: HttpRequest, kind: Kind) -> HttpResponse:
-    content = template_xlsx(get_snapshot()) if kind == "xlsx" else template_csv()
+    content = template_xlsx(get_snapshot()) if kind == "xlsx" else template_csv(get_snapshot())
     response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="intake-template.{kind}"'
     return response

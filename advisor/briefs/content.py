@@ -30,6 +30,7 @@ from advisor.charts import cluster_label, contributions_chart, ranking_bar_chart
 from advisor.engine.explain import split_source, stage_label
 from clusters import models as kb
 from clusters.snapshot import Snapshot, SourceRef
+from clusters.vocabulary import KOREA_LINK_KINDS
 
 # Metrics shown for each recommended city, in this order (the latest period of each).
 CITY_METRICS = ("gdp", "gdp_real_growth", "gdp_nominal_growth", "trade", "trade_growth")
@@ -37,6 +38,7 @@ MAX_CITIES_IN_DEPTH = 4
 MAX_ZONES = 6
 MAX_FIRMS = 8
 MAX_EVENTS = 8
+MAX_KOREA_LINKS_PER_CITY = 8
 # The charts are drawn at the text width (174 mm = 658 CSS px), so they print 1:1, unscaled.
 CHART_WIDTH = 656
 # Words for robustness: the share of plausible weightings under which the top stays first.
@@ -403,6 +405,47 @@ def _events(after: dt.date, sectors: list[str], city_slugs: list[str], language:
     } for e in events]
 
 
+def korea_network(city_slugs: Iterable[str], sectors: Iterable[str], language: str,
+                  snapshot: Snapshot | None, sources: Sources) -> list[dict[str, Any]]:
+    """The Korean network of the given cities, for the brief: per city, in the given order,
+    ``{"city": "옌청 (盐城)", "links": [{"kind": "KOTRA trade office", "name", "zh",
+    "detail", "source_no"}, ...]}``.
+
+    A link is kept when it serves every sector (an office, a park, a flight: no sectors) or
+    concerns one of the company's ``sectors`` (a battery maker is not shown a chip fab).
+    Links are listed in ``KOREA_LINK_KINDS`` order, at most ``MAX_KOREA_LINKS_PER_CITY`` per
+    city so that the section stays readable. A city with no kept link is still listed, with
+    no links: the brief then says the knowledge base records none there. Read from the
+    snapshot, so it costs no query; an unknown city is skipped.
+    """
+    if snapshot is None:
+        return []
+    wanted = set(sectors)
+    rank = {kind: i for i, kind in enumerate(KOREA_LINK_KINDS)}
+    labels = dict(kb.KoreaLink.Kind.choices)
+    network = []
+    for slug in city_slugs:
+        city = snapshot.cities.get(slug)
+        if city is None:
+            continue
+        kept = sorted(
+            (link for link in city.korea_links
+             if not link.sectors or wanted.intersection(link.sectors)),
+            key=lambda link: (rank.get(link.kind, len(rank)), link.key),
+        )[:MAX_KOREA_LINKS_PER_CITY]
+        network.append({
+            "city": city.name.with_zh(language),
+            "links": [{
+                "kind": str(labels.get(link.kind, link.kind)),
+                "name": link.name.get(language),
+                "zh": link.name.zh,
+                "detail": link.detail(language),
+                "source_no": sources.cite(link.source),
+            } for link in kept],
+        })
+    return network
+
+
 def _fact_sources(entries: Iterable[Mapping[str, Any]], snapshot: Snapshot | None,
                   sectors: list[str], sources: Sources) -> None:
     """Cite what the scores rest on: the factor scores and sector strengths of the clusters
@@ -460,6 +503,7 @@ def build_context(
             "metrics": _metrics(slugs, language, sources),
             "firms": firms,
             "firms_national": firms_national,
+            "korea_network": korea_network(slugs, sectors, language, snapshot, sources),
         }
         event_cities = slugs + [c["slug"] for alt in alternatives for c in alt["cities"][:1]]
     else:

@@ -13,16 +13,14 @@ and the font configuration, whose Pango font map caches every font loaded for a 
 weight, size, language). Loading them again for every brief was a fifth of a brief's layout
 time; the bare document of the benchmark uses a single font size, so it barely loads any.
 
-Two more things make a render cheaper without changing a pixel: the collector is paused
-for it (:func:`html_to_pdf`), and WeasyPrint's user-agent stylesheet is cut to what the
-brief can use (:func:`brief_ua_stylesheet`).
+WeasyPrint is used as documented: its own user-agent stylesheet, the interpreter's garbage
+collector as it comes (issue 15 removed a cut copy of the stylesheet and a paused collector,
+which saved some 75 ms per brief but reached into WeasyPrint's internals).
 """
 
 from __future__ import annotations
 
 import functools
-import logging
-import re
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -35,10 +33,7 @@ from django.utils import translation
 from advisor.briefs.content import build_context
 from advisor.briefs.fetcher import BriefURLFetcher, base_url
 from advisor.briefs.fonts import font_face_css
-from advisor.gcpause import gc_paused
 from clusters.snapshot import Snapshot, get_snapshot
-
-logger = logging.getLogger(__name__)
 
 # Bump when the template or CSS changes what a brief looks like: cached PDFs are keyed by it.
 BRIEF_TEMPLATE_VERSION = "2026.11-5"
@@ -176,55 +171,6 @@ def reset_weasy_state() -> None:
     _local.__dict__.pop("state", None)
 
 
-# Rules of WeasyPrint's user-agent stylesheet that select a pseudo-element of *every*
-# element. WeasyPrint computes a full style for each such pseudo-element of each element
-# (six per element: ~2,200 of a brief's ~2,600 computed styles, for some 360 elements),
-# though the brief has no footnotes or notes and only list items show markers.
-_UA_MARKER_RULE = re.compile(r"^::marker \{", re.M)
-_UA_NOTE_RULES = re.compile(
-    r"^::(?:footnote-call|footnote-marker|note-call|note-marker|note-callback) \{[^}]*\}\n",
-    re.M,
-)
-
-
-@functools.cache
-def brief_ua_stylesheet() -> Any:
-    """WeasyPrint's own user-agent stylesheet, cut to what the brief can use: ``::marker``
-    for list items only, and no footnote or note pseudo-elements (brief.css uses neither
-    ``float: footnote`` nor notes; whoever adds them must drop this cut). The rest is the
-    installed WeasyPrint's text, so its defaults keep following upgrades. If the rules are
-    not found as expected (a new WeasyPrint), the stock stylesheet is used unchanged.
-    """
-    from weasyprint import CSS
-    from weasyprint import html as weasy_html
-    from weasyprint.css.counters import CounterStyle
-
-    text, markers = _UA_MARKER_RULE.subn("li::marker {", weasy_html.UA)
-    text, notes = _UA_NOTE_RULES.subn("", text)
-    if markers != 1 or notes != 5:
-        logger.warning("brief: WeasyPrint's UA stylesheet changed; using it uncut")
-        return weasy_html.UA_STYLESHEET
-    # Its @counter-style rules are already in WeasyPrint's UA counter styles (which
-    # documents copy); parsing them into those again would only log duplicates.
-    return CSS(string=text, counter_style=CounterStyle())
-
-
-def _brief_html_class() -> type:
-    from weasyprint import HTML
-
-    class BriefHTML(HTML):
-        """An HTML document styled by :func:`brief_ua_stylesheet` (no form styles: the
-        brief has no forms)."""
-
-        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
-            return [brief_ua_stylesheet()]
-
-    return BriefHTML
-
-
-BriefHTML = functools.cache(_brief_html_class)  # a class made on first use: Pango loads late
-
-
 def html_to_pdf(
     html: str,
     *,
@@ -232,22 +178,19 @@ def html_to_pdf(
     stylesheets: tuple[Any, ...] = (),
     font_config: Any = None,
 ) -> bytes:
-    """Lay out HTML with the restricted fetcher and no attachments; return PDF bytes.
+    """Lay out HTML with the restricted fetcher and no attachments; return PDF bytes."""
+    from weasyprint import HTML
 
-    The collector is paused for the render and sweeps the render's garbage afterwards
-    (see :func:`advisor.gcpause.gc_paused`).
-    """
     fetcher = fetcher or BriefURLFetcher()
-    with gc_paused(sweep_young=True):
-        document = BriefHTML()(string=html, base_url=base_url(), url_fetcher=fetcher).render(
-            stylesheets=list(stylesheets), font_config=font_config
-        )
-        # Attachments are fetched at write time; the fetcher would refuse foreign ones, and
-        # the brief never embeds files, so drop them all (including our own assets).
-        document.metadata.attachments = []
-        for page in document.pages:
-            page.links = [link for link in page.links if link[0] != "attachment"]
-        return document.write_pdf()
+    document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher).render(
+        stylesheets=list(stylesheets), font_config=font_config
+    )
+    # Attachments are fetched at write time; the fetcher would refuse foreign ones, and the
+    # brief never embeds files, so drop them all (including our own assets).
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+    return document.write_pdf()
 
 
 def render_brief_pdf(

@@ -23,7 +23,6 @@ from django.db.models.functions import Coalesce, NullIf
 
 from advisor.briefs.content import brief_date
 from advisor.briefs.render import BRIEF_TEMPLATE_VERSION, normalize_language, render_brief_pdf
-from advisor.compiled import CompiledLookup
 from advisor.models import Assessment, BriefFile, DecisionNote
 
 logger = logging.getLogger(__name__)
@@ -166,20 +165,16 @@ def _by_token(token: str, language: str) -> QuerySet[Assessment]:
     )
 
 
-# The token download is the public hot path: its query is compiled to SQL once (compiling
-# cost more than running it; see advisor/compiled.py and bench/brief.py); it reads only the
-# columns a cached download needs and looks up the one brief asked for (a miss reloads the
-# assessment in full through open_brief).
-_stored_brief_lookup: CompiledLookup[Assessment] = CompiledLookup(
-    _by_token, ("token", "language")
-)
-
-
 def stored_brief_by_token(token: str, language: str | None = None) -> StoredBriefRef | None:
     """The assessment with ``token`` and its stored brief in ``language`` (default: the
-    assessment's own), in one precompiled query; None when no assessment has the token."""
-    row = _stored_brief_lookup(
-        token=token, language=normalize_language(language) if language else ""
+    assessment's own), in one query that reads only the columns a cached download needs (a
+    miss reloads the assessment in full through open_brief); None when no assessment has
+    the token."""
+    row = (
+        _by_token(token, normalize_language(language) if language else "")
+        .values("id", "token", "company_name", "language", "created_at", "brief_language",
+                "brief_name")
+        .first()
     )
     if row is None:
         return None

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,6 +23,7 @@ from advisor.briefs.service import (
     stored_brief_by_token,
 )
 from advisor.briefs.tasks import build_brief_zip
+from advisor.jobs import reap_one
 from advisor.models import Assessment, BriefJob
 
 MAX_BRIEFS_PER_JOB = 500
@@ -72,9 +74,20 @@ def _job_for(request: HttpRequest, pk: int) -> BriefJob:
     if not is_staff(request.user):
         raise Http404
     try:
-        return BriefJob.objects.get(pk=pk)
+        job = BriefJob.objects.get(pk=pk)
     except BriefJob.DoesNotExist:
         raise Http404 from None
+    reap_one(job)  # a job whose worker stopped is shown failed, not "generating" for ever
+    return job
+
+
+def _back(request: HttpRequest) -> str:
+    """The dashboard page the request came from (its filters kept), never another site."""
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure()):
+        return back
+    return reverse("staff-dashboard")
 
 
 @require_POST
@@ -93,7 +106,8 @@ def zip_create(request: HttpRequest) -> HttpResponse:
     if not assessments:
         return render(
             request, "brief/staff_job_error.html",
-            {"message": _("Select at least one assessment to download briefs.")}, status=400,
+            {"message": _("Select at least one assessment to download briefs."),
+             "back": _back(request)}, status=400,
         )
     language = normalize_language(request.POST.get("lang") or "ko")
     with transaction.atomic():
@@ -118,6 +132,11 @@ def _status(job: BriefJob) -> dict[str, Any]:
         "percent": percent,
         "download_url": reverse("brief-job-download", args=[job.pk]) if done else None,
         "error": job.error if job.status == BriefJob.Status.FAILED else "",
+        "failures": [
+            {"company": str(f.get("company", "")), "reason": str(f.get("reason", ""))}
+            for f in (job.failures or [])
+        ],
+        "running": job.status in (BriefJob.Status.PENDING, BriefJob.Status.RUNNING),
     }
 
 

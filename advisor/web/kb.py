@@ -23,11 +23,13 @@ from clusters.models import (
     ClusterSectorStrength,
     Event,
     Firm,
+    KoreaLink,
     Sector,
     Source,
     Zone,
     localized,
 )
+from clusters.vocabulary import KOREA_LINK_KINDS
 
 T = TypeVar("T")
 
@@ -74,6 +76,32 @@ class SourceList:
     @property
     def items(self) -> list[Source]:
         return list(self._by_key.values())
+
+
+def korea_network(links: Iterable[KoreaLink]) -> list[dict[str, Any]]:
+    """The links grouped by kind, in ``KOREA_LINK_KINDS`` order:
+    ``[{"kind": "kotra", "label": "KOTRA trade office", "links": [KoreaLink, ...]}, ...]``;
+    kinds without a link are left out, links keep their query order within a kind."""
+    by_kind: dict[str, list[KoreaLink]] = {}
+    for link in links:
+        by_kind.setdefault(link.kind, []).append(link)
+    labels = dict(KoreaLink.Kind.choices)
+    return [
+        {"kind": kind, "label": labels[kind], "links": by_kind[kind]}
+        for kind in KOREA_LINK_KINDS
+        if kind in by_kind
+    ]
+
+
+def _korea_links(**filters: Any) -> list[KoreaLink]:
+    """Korean-network rows with their city, source and sectors: two queries (the rows, then
+    one prefetch of their sectors), whatever their number."""
+    return with_loc(
+        KoreaLink.objects.filter(**filters)
+        .select_related("city", "source")
+        .prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("order")))
+        .order_by("city__slug", "key")
+    )
 
 
 def _metrics_by_city(metrics: Iterable[CityMetric]) -> list[dict[str, Any]]:
@@ -130,6 +158,8 @@ def cluster_page(code: str) -> dict[str, Any]:
         .prefetch_related("sectors")
     )
     sources.add_all(events)
+    links = _korea_links(city__cluster=cluster)
+    sources.add_all(links)
     cluster.t = Loc(cluster)  # type: ignore[attr-defined]
     return {
         "cluster": cluster,
@@ -141,6 +171,7 @@ def cluster_page(code: str) -> dict[str, Any]:
         "metrics_by_city": _metrics_by_city(metrics),
         "firms": firms,
         "events": events,
+        "korea_network": korea_network(links),
         "sources": sources.items,
     }
 
@@ -167,6 +198,8 @@ def city_page(slug: str) -> dict[str, Any]:
         firm.source_number = sources.cite(firm.ranking.source)
     events = with_loc(city.events.select_related("source").prefetch_related("sectors"))
     sources.add_all(events)
+    links = _korea_links(city=city)
+    sources.add_all(links)
     city.t = Loc(city)  # type: ignore[attr-defined]
     if city.cluster:
         city.cluster.t = Loc(city.cluster)  # type: ignore[attr-defined]
@@ -177,6 +210,7 @@ def city_page(slug: str) -> dict[str, Any]:
         "metrics": metrics,
         "firms": firms,
         "events": events,
+        "korea_network": korea_network(links),
         "sources": sources.items,
     }
 

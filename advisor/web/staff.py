@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from advisor import selectors
 from advisor.access import assessment_for_staff
 from advisor.engine.explain import stage_label
-from advisor.models import Assessment
+from advisor.models import Assessment, BriefJob
 from advisor.web import presenters
 from advisor.web.forms import DecisionNoteForm, IntakeForm, ScenarioForm
 from advisor.web.services import decision_note_create
@@ -92,6 +92,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "export_url": (export + "?" + request.GET.urlencode()) if export else None,
             "batch_url": url_or_none("batch-upload") or url_or_none("batch-list"),
             "zip_url": url_or_none("brief-zip-create"),
+            # One zip at a time per person: the button waits while one is being made.
+            "running_zip": BriefJob.objects.filter(
+                created_by=request.user,
+                status__in=[BriefJob.Status.PENDING, BriefJob.Status.RUNNING],
+            ).only("pk").first(),
         },
     )
 

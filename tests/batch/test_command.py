@@ -65,10 +65,13 @@ def test_export_writes_the_ranked_workbook(db, tmp_path: Path):
     sheet = load_workbook(target).active
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
     assert len(rows) == 3
-    assert rows[1][0] == "'=cmd"  # neutralised
+    # An XLSX string cell is never a formula: the name as typed, no visible guard.
+    assert [r[:2] for r in rows[1:]] == [[2, "=cmd"], [3, "소리랩스"]]
+    assert sheet.cell(2, 2).data_type == "s"
     tokens = set(Assessment.objects.values_list("token", flat=True))
     assert {r[-1].rsplit("/", 2)[-2] for r in rows[1:]} == tokens
     assert all(r[-1].startswith("https://advisor.example/r/") for r in rows[1:])
+    assert all(sheet.cell(n, len(rows[0])).hyperlink is not None for n in (2, 3))
 
 
 def test_dry_run_saves_nothing_and_can_export_csv(db, tmp_path: Path):
@@ -79,7 +82,7 @@ def test_dry_run_saves_nothing_and_can_export_csv(db, tmp_path: Path):
     assert "1 would save" in out
     assert not Assessment.objects.exists()
     assert not ImportBatch.objects.exists()
-    assert target.read_bytes().decode("utf-8-sig").splitlines()[1].startswith("가,")
+    assert target.read_bytes().decode("utf-8-sig").splitlines()[1].startswith("2,가,")
 
 
 def test_export_needs_a_known_suffix(db, tmp_path: Path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.utils import translation
 
 from advisor.batch import importer
 from advisor.batch.importer import import_spreadsheet
@@ -129,7 +130,7 @@ def test_a_header_without_a_required_column_names_it(db):
         run(csv_bytes([["소리랩스", "5"]], ["회사명", "인재 (0-5)"]))
     assert info.value.code == "missing_column"
     assert "주력 분야" in info.value.message
-    assert not ImportBatch.objects.exists()
+    assert ImportBatch.objects.get().status == ImportBatch.Status.FAILED
 
 
 def test_two_columns_for_one_field_are_refused(db):
@@ -148,7 +149,7 @@ def test_a_header_with_no_rows_below_is_refused_and_saves_nothing(db):
     with pytest.raises(SpreadsheetError) as info:
         run(csv_bytes([]))
     assert info.value.code == "no_rows"
-    assert not ImportBatch.objects.exists()
+    assert ImportBatch.objects.get().status == ImportBatch.Status.FAILED
 
 
 def test_a_file_with_only_bad_rows_is_a_rejected_batch(db):
@@ -174,8 +175,11 @@ def test_nothing_is_half_saved_when_the_run_fails_midway(db, monkeypatch):
     monkeypatch.setattr(services, "assessments_create_many", failing)
     with pytest.raises(RuntimeError):
         run(csv_bytes([row(f"회사{i}") for i in range(5)]))
+    # The first chunk was committed, then deleted with the failure: nothing half-saved.
     assert not Assessment.objects.exists()
-    assert not ImportBatch.objects.exists()
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "database went away" in batch.message
 
 
 def test_a_row_limit_hit_late_in_the_file_saves_nothing(db, settings, monkeypatch):
@@ -185,29 +189,48 @@ def test_a_row_limit_hit_late_in_the_file_saves_nothing(db, settings, monkeypatc
         run(csv_bytes([row(f"회사{i}") for i in range(5)]))
     assert info.value.code == "too_many_rows"
     assert not Assessment.objects.exists()
-    assert not ImportBatch.objects.exists()
+    assert ImportBatch.objects.get().message == info.value.message
 
 
 def test_dry_run_saves_nothing_and_still_ranks(db):
     report = run(csv_bytes([row("A"), row("B", sector="nope")]), save=False, collect=True)
     assert (report.rows_ok, report.rows_bad) == (1, 1)
     assert len(report.results) == 1
-    assert report.results[0][0] == "A"
+    assert report.results[0][:2] == [2, "A"]  # the source row, then the company
     assert not Assessment.objects.exists()
     assert not ImportBatch.objects.exists()
 
 
-def test_the_templates_import_with_zero_errors(db, snapshot):
-    for data, name in ((template_xlsx(snapshot), "t.xlsx"), (template_csv(), "t.csv")):
+def test_the_templates_import_with_zero_errors_and_never_their_example(db, snapshot):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(template_xlsx(snapshot)))
+    sheet = workbook.worksheets[0]
+    example = [c.value for c in sheet[2]]
+    sheet.append(["진짜회사", *example[1:]])
+    filled = io.BytesIO()
+    workbook.save(filled)
+    with translation.override("ko"):
+        assert template_csv(snapshot).decode("utf-8-sig").startswith(
+            "회사명,주력 분야,기타 분야(선택),키워드,기업 유형"
+        )
+    csv_template = template_csv(snapshot).decode("utf-8-sig")
+    csv_filled = (csv_template + "진짜회사," + csv_template.split("\r\n")[1].split(",", 1)[1]
+                  + "\r\n").encode("utf-8")
+    for data, name in ((filled.getvalue(), "t.xlsx"), (csv_filled, "t.csv")):
         report = run(data, name=name, save=False)
         assert report.errors == [], name
         assert report.ignored_columns == ()
-        assert report.rows_ok == 1
+        assert (report.rows_total, report.rows_ok, report.example_skipped) == (1, 1, True)
+    with pytest.raises(SpreadsheetError) as info:  # the example alone is no company
+        run(template_xlsx(snapshot), name="t.xlsx", save=False)
+    assert info.value.code == "no_rows"
 
 
 def test_the_template_notes_sheet_is_not_read(db, snapshot):
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(template_xlsx(snapshot)))
-    assert len(workbook.sheetnames) == 2
+    assert len(workbook.sheetnames) == 3
+    assert workbook.worksheets[2].sheet_state == "hidden"  # the drop-down lists
     assert workbook.worksheets[1].max_row > 30  # fields + sector/cluster/factor lists

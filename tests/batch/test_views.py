@@ -81,8 +81,12 @@ def test_upload_needs_csrf(staff_user):
     assert b"csrfmiddlewaretoken" in page.content
 
 
-def test_upload_saves_good_rows_and_shows_the_report(staff_client, staff_user):
-    response = upload(staff_client, csv_bytes([row("좋은회사"), row("", sector="ai")]))
+def test_upload_saves_good_rows_and_shows_the_report(
+    staff_client, staff_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = upload(staff_client, csv_bytes([row("좋은회사"), row("", sector="ai")]))
+    assert len(queued) == 1  # the import is queued for the worker, not run in the request
     batch = ImportBatch.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/staff/batches/{batch.pk}/"
@@ -93,6 +97,8 @@ def test_upload_saves_good_rows_and_shows_the_report(staff_client, staff_user):
     assert page.status_code == 200
     text = page.content.decode()
     assert "회사명" in text and "required" in text
+    assert "(required)" not in text  # plain words, no raw codes
+    assert "좋은회사" in text and f"/staff/assessments/{Assessment.objects.get().pk}/" in text
     assert f"/staff/batches/{batch.pk}/errors.csv" in text
     assert f"/staff/batches/{batch.pk}/export.xlsx" in text
 
@@ -161,6 +167,7 @@ def test_list_page_query_count_does_not_grow_with_batches(
 
 
 def test_report_page_query_count(staff_client, batch, django_assert_num_queries):
-    # session, user, the batch (its errors are a JSON column: no query per error)
-    with django_assert_num_queries(3):
+    # session, user, the batch (its errors are a JSON column: no query per error), the
+    # assessments it created (one query, however many), the knowledge-base version check
+    with django_assert_num_queries(5):
         assert staff_client.get(f"/staff/batches/{batch.pk}/").status_code == 200

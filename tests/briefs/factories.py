@@ -22,6 +22,7 @@ FACTOR_NAMES = {
     "market": ("시장", "Market"), "capital": ("자본", "Capital"), "cost": ("비용", "Cost"),
     "talent": ("인재", "Talent"), "policy": ("정책", "Policy"),
     "openness": ("개방성", "Openness"), "pilot": ("시험생산", "Pilot production"),
+    "korea_link": ("한국 네트워크", "Korean network"),
 }
 CLUSTERS = {
     "yrd": ("창장삼각주", "Yangtze River Delta", "长三角"),
@@ -152,6 +153,25 @@ def ensure_kb() -> dict[str, Any]:
                       "source": src},
         )
         event.sectors.set([ai])
+    # The Korean network of a recommended city: a flight (every sector), a firm of the
+    # company's sector, and a firm of another sector that the brief must leave out.
+    battery = kb.Sector.objects.update_or_create(
+        code="batteries", defaults={"name_ko": "배터리", "name_en": "Batteries",
+                                    "name_zh": "电池", "group": "energy",
+                                    "description_ko": "배터리", "description_en": "Batteries"},
+    )[0]
+    for key, kind, ko, en, sector in (
+        ("brief-test-hefei-flight", "flight", "허페이~인천 직항", "Hefei–Incheon flights", None),
+        ("brief-test-hefei-ai-lab", "firm", "한국 AI 연구소 허페이 분소", "Korean AI lab in Hefei",
+         ai),
+        ("brief-test-hefei-battery", "firm", "한국 배터리 공장", "Korean battery plant", battery),
+    ):
+        link = kb.KoreaLink.objects.update_or_create(
+            key=key,
+            defaults={"city": cities["hefei"], "kind": kind, "name_ko": ko, "name_en": en,
+                      "detail_ko": f"{ko} 세부", "detail_en": f"{en} detail", "source": src},
+        )[0]
+        link.sectors.set([sector] if sector else [])
     del robotics
     return {"score": scores[("yrd", "talent")], "source": src}
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import weakref
 from pathlib import Path
 from typing import Any
 
@@ -144,19 +143,7 @@ def test_korean_lines_break_between_words_only(tmp_path: Path) -> None:
     assert all(word in words for line in lines for word in line), lines
 
 
-def test_the_brief_ua_stylesheet_keeps_list_markers_and_drops_note_pseudo_elements() -> None:
-    from weasyprint import html as weasy_html
-
-    from advisor.briefs.render import brief_ua_stylesheet
-
-    # The cut applied (not the stock sheet), and WeasyPrint's UA text still has the rules it
-    # cuts: a WeasyPrint upgrade that moves them fails here rather than quietly going slow.
-    assert brief_ua_stylesheet() is not weasy_html.UA_STYLESHEET
-    for rule in ("::marker {", "::footnote-call {", "::note-callback {"):
-        assert f"\n{rule}" in weasy_html.UA
-
-
-def test_list_items_keep_their_numbers_under_the_brief_ua_stylesheet(tmp_path: Path) -> None:
+def test_list_items_keep_their_numbers(tmp_path: Path) -> None:
     path = tmp_path / "list.pdf"
     path.write_bytes(html_to_pdf(
         '<html><body style="font-family: Noto Sans CJK KR">'
@@ -164,33 +151,6 @@ def test_list_items_keep_their_numbers_under_the_brief_ua_stylesheet(tmp_path: P
     ))
     lines = [line.strip() for line in pdftotext(path).splitlines() if line.strip()]
     assert lines[:4] == ["1. 첫째 출처", "2. 둘째 출처", "본문", "둘째 줄"]
-
-
-def test_a_render_leaves_the_collector_on_and_its_cyclic_garbage_collected() -> None:
-    import gc
-
-    from advisor.briefs.render import BriefHTML
-
-    assert gc.isenabled()
-    html_to_pdf("<p>x</p>")  # warm: first renders fill WeasyPrint's caches
-    documents: list[Any] = []
-    real_class = BriefHTML()
-    original_render = real_class.render
-
-    def spy(self: Any, *args: Any, **kwargs: Any) -> Any:
-        document = original_render(self, *args, **kwargs)
-        documents.append(weakref.ref(document.pages[0]._page_box))
-        return document
-
-    real_class.render = spy
-    try:
-        html_to_pdf("<p>가나다</p>")
-    finally:
-        real_class.render = original_render
-    assert gc.isenabled()
-    # A page box is held in a reference cycle (its children point back at it), so only the
-    # collector frees it: the sweep after the render did.
-    assert documents and documents[0]() is None
 
 
 def test_a_character_outside_the_brief_faces_comes_from_noto(tmp_path: Path) -> None:

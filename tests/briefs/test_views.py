@@ -137,7 +137,7 @@ def test_a_zip_job_renders_every_brief_and_reports_progress(
     names = sorted(archive.namelist())
     assert names == sorted([
         "진출브리프_SoriLabs_2026-11-21.pdf",
-        "진출브리프_SoriLabs_2026-11-21(2).pdf",
+        "진출브리프_SoriLabs_2026-11-21 (2).pdf",
         "진출브리프_두번째회사_2026-11-21.pdf",
     ])
     assert all(archive.read(n).startswith(b"%PDF") for n in names)
@@ -165,10 +165,61 @@ def test_a_running_job_page_refreshes_itself(
     assert staff_client.get(reverse("brief-job-download", args=[job.pk])).status_code == 404
 
 
-def test_an_empty_selection_is_refused(staff_client: Client, kb: Any) -> None:
-    response = staff_client.post(reverse("brief-zip-create"), {"assessment": ["x"]})
+def test_an_empty_selection_is_refused_with_a_way_back(staff_client: Client, kb: Any) -> None:
+    response = staff_client.post(reverse("brief-zip-create"),
+                                 {"assessment": ["x"], "next": "/staff/?sector=ai"})
     assert response.status_code == 400
+    assert 'href="/staff/?sector=ai"' in response.content.decode()  # back to the same list
     assert BriefJob.objects.count() == 0
+    elsewhere = staff_client.post(reverse("brief-zip-create"),
+                                  {"next": "https://evil.example/"})
+    assert 'href="https://evil.example/' not in elsewhere.content.decode()
+    assert f'href="{reverse("staff-dashboard")}"' in elsewhere.content.decode()
+
+
+def test_the_zip_request_only_queues_and_the_button_waits_while_it_runs(
+    staff_client: Client, kb: Any, renders: list, staff_user: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    assessment = make_assessment("Sori Labs")
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = staff_client.post(reverse("brief-zip-create"),
+                                     {"assessment": [assessment.pk]})
+    assert response.status_code == 302 and len(queued) == 1
+    assert renders == []  # nothing was rendered inside the request
+    job = BriefJob.objects.get()
+    assert job.status == "pending"
+    dashboard = staff_client.get(reverse("staff-dashboard")).content.decode()
+    assert "disabled>" in dashboard and reverse("brief-job", args=[job.pk]) in dashboard
+    queued[0]()  # the worker runs it
+    job.refresh_from_db()
+    assert job.status == "done"
+    dashboard = staff_client.get(reverse("staff-dashboard")).content.decode()
+    assert "disabled>" not in dashboard
+
+
+def test_a_brief_that_fails_is_listed_and_the_others_zipped(
+    staff_client: Client, kb: Any, renders: list, django_capture_on_commit_callbacks: Any,
+    monkeypatch: Any,
+) -> None:
+    from advisor.briefs import tasks
+
+    good, bad = make_assessment("Good Co"), make_assessment("Bad Co")
+    real = tasks.brief_file
+
+    def failing(assessment: Any, language: str) -> Any:
+        if assessment.pk == bad.pk:
+            raise RuntimeError("font missing")
+        return real(assessment, language)
+
+    monkeypatch.setattr(tasks, "brief_file", failing)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("brief-zip-create"), {"assessment": [good.pk, bad.pk]})
+    state = staff_client.get(reverse("brief-job-status", args=[BriefJob.objects.get().pk])).json()
+    assert (state["status"], state["done"], state["total"]) == ("done", 2, 2)
+    assert state["failures"] == [{"company": "Bad Co", "reason": "RuntimeError: font missing"}]
+    page = staff_client.get(reverse("brief-job", args=[BriefJob.objects.get().pk]))
+    assert "Bad Co" in page.content.decode()
 
 
 def test_a_cached_download_is_one_query_and_follows_the_latest_decision(

@@ -78,8 +78,9 @@ def test_the_shipped_knowledge_base_is_used_by_default(snapshot):
 
 
 def test_stored_rankings_read_back_exactly_as_ranked(db, code_kb):
-    # Rankings are written with orjson (advisor/fields.py): the database must give back the
-    # very same values (Korean text, floats, nulls, nested lists), not a near copy.
+    # The database must give back the very same values (Korean text, floats, nulls, nested
+    # lists), not a near copy: rankings written before issue 15 (with orjson) and after
+    # (Django's JSONField) read the same.
     intakes = [parse_intake(factory.intake_data(company_name=f"회사 {k}", keywords="드론"),
                             code_kb) for k in range(3)]
     created = assessments_create_many(intakes=intakes, origin="import", snapshot=code_kb)
@@ -89,7 +90,7 @@ def test_stored_rankings_read_back_exactly_as_ranked(db, code_kb):
         assert stored.intake == intake.to_dict()
 
 
-def test_the_fast_json_field_stores_what_the_standard_one_would(db, code_kb):
+def test_odd_json_values_read_back_unchanged(db, code_kb):
     intake = parse_intake(factory.intake_data(), code_kb)
     assessment = assessment_create(intake=intake, origin="staff", snapshot=code_kb)
     odd = {"text": "장강삼각주 长三角 \u2060 \"quoted\" <b>", "float": 0.1 + 0.2, "none": None,

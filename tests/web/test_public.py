@@ -55,7 +55,8 @@ def test_cluster_list_and_detail(client, django_assert_num_queries):
     # Constant: cluster, scores, strengths, challenges, cities, zones (+ their sectors),
     # metrics, firms, events.
     # + the sectors of its events (prefetch)
-    with django_assert_num_queries(11):
+    # + the Korean network of its cities and their sectors (prefetch)
+    with django_assert_num_queries(13):
         response = client.get(reverse("cluster-detail", args=["yrd"]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -75,8 +76,9 @@ def test_unknown_cluster_and_city_are_404(client):
 def test_city_page_shows_profile_with_sources(client, django_assert_num_queries):
     # A city with zones: their focus sectors are one more (prefetch) query.
     city = City.objects.filter(cluster__isnull=False, zones__isnull=False).order_by("slug")[0]
-    # city (+ cluster), specialties, zones, zone sectors, metrics, firms, events
-    with django_assert_num_queries(7):
+    # city (+ cluster), specialties, zones, zone sectors, metrics, firms, events, Korean
+    # network (this city has none: no prefetch of their sectors)
+    with django_assert_num_queries(8):
         response = client.get(reverse("city-detail", args=[city.slug]))
     assert response.status_code == 200
     html = response.content.decode()

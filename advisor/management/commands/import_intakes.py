@@ -21,6 +21,7 @@ from tqdm import tqdm
 from advisor.batch.exporter import export_language, write_export
 from advisor.batch.importer import import_spreadsheet
 from advisor.batch.io import SpreadsheetError
+from clusters.snapshot import get_snapshot
 
 EXIT_BAD_ROWS = 2
 
@@ -110,8 +111,12 @@ class Command(BaseCommand):
         if export is not None:
             kind = "xlsx" if export.suffix.lower() == ".xlsx" else "csv"
             with export.open("wb") as out:
-                write_export(out, kind, language, report.results)
+                write_export(out, kind, language, report.results, get_snapshot())
 
+        if report.read_as:
+            self.stderr.write(f"read as: {report.read_as}")
+        if report.example_skipped:
+            self.stderr.write("the template's example row was skipped")
         saved = "would save" if options["dry_run"] else "saved"
         batch = f" (batch {report.batch.pk})" if report.batch else ""
         self.stdout.write(
