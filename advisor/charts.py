@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from django.template.defaultfilters import floatformat
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -51,6 +52,17 @@ def _num(value: float) -> str:
     """Coordinates with one decimal at most: short output, stable across runs."""
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
+
+
+def shown(value: Any, digits: int = 0) -> str:
+    """A number as every chart, table and sentence shows it: ``digits`` decimals, half up.
+
+    This is Django's ``floatformat`` (Decimal, ROUND_HALF_UP), the filter the page and brief
+    tables use, so a chart can no longer print 64 where the table beside it prints 65
+    (f"{64.5:.0f}" rounds half to even). Unreadable values show as "–".
+    """
+    text = floatformat(value, digits)
+    return str(text) if text != "" else "–"
 
 
 def _score(value: Any) -> float:
@@ -157,9 +169,9 @@ def ranking_bar_chart(
             % {
                 "rank": entry.get("rank", index + 1),
                 "name": " ".join(filter(None, cluster_label(entry, language))),
-                "score": f"{_score(entry.get('score')):.1f}",
-                "sector": f"{_score(entry.get('sector_fit')):.0f}",
-                "needs": f"{_score(entry.get('needs_fit')):.0f}",
+                "score": shown(_score(entry.get("score")), 1),
+                "sector": shown(_score(entry.get("sector_fit"))),
+                "needs": shown(_score(entry.get("needs_fit"))),
             }
             for index, entry in enumerate(ranking)
         )
@@ -225,9 +237,9 @@ def ranking_bar_chart(
             f'width="{_num(bar_w * needs / 100)}" height="5" fill="{COLOR_NEEDS}" '
             f'data-value="{needs:.1f}"/>'
             f'<text x="{_num(left + bar_w + 6)}" y="{_num(y + 13)}" font-size="11.5" '
-            f'font-weight="{weight}">{score:.1f}</text>'
+            f'font-weight="{weight}">{shown(score, 1)}</text>'
             f'<text x="{_num(left + bar_w + 6)}" y="{_num(y + 30)}" font-size="8.5" '
-            f'fill="{COLOR_MUTED}">{sector:.0f} · {needs:.0f}</text>'
+            f'fill="{COLOR_MUTED}">{shown(sector)} · {shown(needs)}</text>'
         )
         parts.append("</g>")
     parts.append("</svg>")
@@ -262,10 +274,10 @@ def contributions_chart(
         total_label = gettext("Needs fit (sum of contributions): %(total)s")
         desc = "; ".join(
             f"{factor_names.get(str(c.get('factor')), str(c.get('factor')))}: "
-            f"{float(c.get('points') or 0):.1f}"
+            f"{shown(float(c.get('points') or 0), 1)}"
             for c in contributions
         )
-        total_text = total_label % {"total": f"{_score(entry.get('needs_fit')):.1f}"}
+        total_text = total_label % {"total": shown(_score(entry.get("needs_fit")), 1)}
 
     label_w = max(90.0, width * 0.16)
     note_w = max(140.0, width * 0.26)
@@ -287,8 +299,8 @@ def contributions_chart(
         weight = item.get("weight")
         factor_score = item.get("factor_score")
         note = row_note % {
-            "weight": f"{float(weight) * 100:.0f}" if weight is not None else "–",
-            "score": f"{float(factor_score):.0f}" if factor_score is not None else "–",
+            "weight": shown(float(weight) * 100) if weight is not None else "–",
+            "score": shown(factor_score) if factor_score is not None else "–",
         }
         length = bar_w * points / largest
         parts.append(
@@ -299,7 +311,7 @@ def contributions_chart(
             f'width="{_num(length)}" height="12" rx="1.5" '
             f'fill="{COLOR_TOP if index == 0 else COLOR_NEEDS}" data-value="{points:.1f}"/>'
             f'<text x="{_num(left + length + 5)}" y="{_num(y + 12)}" font-weight="700">'
-            f"{points:.1f}</text>"
+            f"{shown(points, 1)}</text>"
             f'<text x="{_num(left + bar_w + 40)}" y="{_num(y + 12)}" font-size="9" '
             f'fill="{COLOR_MUTED}">{_text(note)}</text>'
             "</g>"
@@ -346,7 +358,7 @@ def factor_profile_chart(
         desc = "; ".join(
             f"{factor_names.get(f, f)}: "
             + ", ".join(
-                f"{labels[i]} {scores[i][f]:.0f}" for i in range(len(entries)) if f in scores[i]
+                f"{labels[i]} {shown(scores[i][f])}" for i in range(len(entries)) if f in scores[i]
             )
             for f in factors
         )

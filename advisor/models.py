@@ -58,6 +58,9 @@ class Assessment(models.Model):
         related_name="scenarios",
         verbose_name=_("scenario of"),
     )
+    # A consultant's label for a what-if scenario ("cost-first"); empty for originals. Plain
+    # text so the brief zip can put it in file names as it is.
+    scenario_name = models.CharField(_("scenario name"), max_length=80, blank=True)
     batch = models.ForeignKey(
         "ImportBatch",
         on_delete=models.SET_NULL,
@@ -135,6 +138,26 @@ class DecisionNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cluster}: {self.note[:40]}"
+
+
+class StaffProfile(models.Model):
+    """How a consultant signs what reaches a client: full name and title in Korean and
+    English. A login name is an account detail and never appears in a brief."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    name_ko = models.CharField(_("full name (Korean)"), max_length=100, blank=True)
+    name_en = models.CharField(_("full name (English)"), max_length=100, blank=True)
+    title_ko = models.CharField(_("job title (Korean)"), max_length=100, blank=True)
+    title_en = models.CharField(_("job title (English)"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return self.name_en or self.name_ko or str(self.pk)
 
 
 class BriefFile(models.Model):

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from advisor import text
 from advisor.models import Assessment, Lead
 
 # Query parameter names, shared with the dashboard's filter form.
@@ -74,11 +75,15 @@ def assessments_for_dashboard(params: Mapping[str, Any]) -> QuerySet[Assessment]
     """
     qs = Assessment.objects.select_related("created_by")
 
+    # Typed text as the intake stores it (advisor.text): an NFD search finds the NFC name.
+    # A value no database keeps (NUL, a lone surrogate) is malformed: ignored, like a bad
+    # date, rather than a PostgreSQL error.
     search = _param(params, PARAM_SEARCH)
-    if search:
-        qs = qs.filter(company_name__icontains=search[:200])
+    if search and not text.problem(search):
+        qs = qs.filter(company_name__icontains=text.clean_name(search)[:200])
 
     sector = _param(params, PARAM_SECTOR)
+    sector = text.clean_code(sector) if not text.problem(sector) else ""
     if sector:
         qs = qs.filter(sector=sector)
 

@@ -38,6 +38,7 @@ def _assessment(
     user: Any = None,
     parent: Assessment | None = None,
     batch: ImportBatch | None = None,
+    scenario_name: str = "",
 ) -> Assessment:
     top = result["ranking"][0] if result["ranking"] else None
     return Assessment(
@@ -54,6 +55,7 @@ def _assessment(
         method_version=result["method_version"],
         parent=parent,
         batch=batch,
+        scenario_name=scenario_name,
     )
 
 
@@ -65,15 +67,18 @@ def assessment_create(
     parent: Assessment | None = None,
     batch: ImportBatch | None = None,
     snapshot: Snapshot | None = None,
+    scenario_name: str = "",
 ) -> Assessment:
-    """Rank ``intake`` and store it with its result; ``parent`` marks a what-if scenario."""
+    """Rank ``intake`` and store it with its result; ``parent`` marks a what-if scenario,
+    ``scenario_name`` (at most 80 characters) is the consultant's label for it."""
     if origin not in Assessment.Origin.values:
         raise ValueError(f"unknown origin {origin!r}")
     snapshot = snapshot if snapshot is not None else get_snapshot()
     result = rank(intake, snapshot)
     with transaction.atomic():
         assessment = _assessment(
-            intake=intake, result=result, origin=origin, user=user, parent=parent, batch=batch
+            intake=intake, result=result, origin=origin, user=user, parent=parent, batch=batch,
+            scenario_name=scenario_name,
         )
         assessment.save()
     return assessment

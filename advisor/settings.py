@@ -59,12 +59,15 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "csp",
     "clusters",
     "advisor",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -75,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it sees a view's database outage before anything else answers 500.
+    "advisor.outage.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "advisor.urls"
@@ -102,7 +107,9 @@ DATABASE_URL = env_url(
     "DATABASE_URL", "", ("postgres", "postgresql", "sqlite", "pgsql", "postgis")
 )
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
@@ -112,28 +119,41 @@ else:
             # Keep the connection between requests, as for PostgreSQL: reopening it cost
             # more than a brief download's query, and it empties SQLite's statement cache.
             "CONN_MAX_AGE": 60,
+            # A kept connection is checked before each request reuses it, so a worker does
+            # not answer 500 on a stale connection after the database comes back.
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache (rate limits, lockouts, snapshot-independent data): Redis when configured, otherwise
-# the database, so that two app processes still share one view of the counters.
+# the database, so that two app processes still share one view of the counters. Either sits
+# behind advisor.cache.FallbackCache: when it is down (Redis refusing connections, a
+# read-only database dropping writes) counters fall back to process memory, never to a 500
+# and never to no limit at all (docs/SECURITY.md).
 REDIS_URL = env_url("REDIS_URL", "", ("redis", "rediss", "unix"))
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "advisor"),
-        }
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "advisor"),
+        # Fail fast when Redis is unreachable: the fallback answers instead.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "advisor_cache",
-        }
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "advisor_cache",
     }
+CACHES = {
+    "default": {
+        "BACKEND": "advisor.cache.FallbackCache",
+        "OPTIONS": {"PRIMARY": "shared", "VERIFY_WRITES": not REDIS_URL},
+    },
+    # Its own alias so that `manage.py createcachetable` (and the test database) create the
+    # database cache's table; use "default", which falls back when this one is down.
+    "shared": _shared_cache,
+}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -156,6 +176,8 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address, not the load balancer's (advisor/clientip.py; NUM_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "advisor.clientip.client_ip"
 
 # Internationalisation: Korean first, English second.
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "ko", ("ko", "en"))
@@ -198,6 +220,11 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Behind a load balancer, NUM_PROXIES is the number of proxies that append to
+# X-Forwarded-For (nginx, a cloud balancer: 1). 0 (the default) ignores the header. One rule
+# for every limit: advisor/clientip.py (DRF's, here as REST_FRAMEWORK["NUM_PROXIES"]).
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SPREADSHEET_MAX_BYTES = env_int("SPREADSHEET_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
@@ -225,9 +252,9 @@ REST_FRAMEWORK = {
         "user": "5000/hour",
     },
     "EXCEPTION_HANDLER": "advisor.api.errors.exception_handler",
-    # Client address for rate limits: REMOTE_ADDR unless NUM_PROXIES (below) says how many
+    # Client address for rate limits: REMOTE_ADDR unless NUM_PROXIES (above) says how many
     # proxies to trust; never a client-supplied X-Forwarded-For on its own.
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0),
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "China Entry Advisor API",
@@ -256,10 +283,8 @@ SPECTACULAR_SETTINGS = {
 PUBLIC_ASSESS_RATE = env_str("PUBLIC_ASSESS_RATE", "20/h")
 PUBLIC_CONSULT_RATE = env_str("PUBLIC_CONSULT_RATE", "5/h")
 RATELIMIT_VIEW = "advisor.web.views.ratelimited"
-# Behind a load balancer, set NUM_PROXIES so the client address is read from X-Forwarded-For.
-NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
-if NUM_PROXIES:
-    RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+# The same client address as the API throttles and the login lockouts (advisor/clientip.py).
+RATELIMIT_IP_META_KEY = "advisor.clientip.client_ip"
 
 # Task queue for brief zips and spreadsheet imports (long work never runs in a request):
 # Celery on Redis in production; without REDIS_URL, on kombu's SQLAlchemy transport in a
@@ -277,6 +302,34 @@ JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 300, minimum=1)
 JOB_QUEUE_SECONDS = env_int("JOB_QUEUE_SECONDS", 900, minimum=1)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Content-Security-Policy (django-csp) on every response: scripts only from the site's own
+# files (no inline script, no inline event handler), nothing from other hosts. Style
+# attributes are allowed (a bar's width from its score) but not <style> elements. The API
+# docs pages get their own, looser policy (advisor/api/urls.py). See docs/SECURITY.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Permissions-Policy (django-permissions-policy): the site uses no device or sensor API.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "camera", "display-capture", "geolocation", "gyroscope",
+        "magnetometer", "microphone", "midi", "payment", "usb", "browsing-topics",
+    )
+}
 
 # Security. Production turns on HTTPS-only cookies, HSTS and redirects.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -3,6 +3,9 @@ from django.urls import include, path, re_path
 
 from advisor.api.errors import not_found as api_not_found
 
+# A database outage raised outside a view answers 503, anything else the site's 500 page.
+handler500 = "advisor.outage.server_error"
+
 # Generated briefs and uploads are never served as public media: only through views that
 # check the token or the staff login.
 urlpatterns = [

@@ -1,7 +1,14 @@
-"""Admin for knowledge-base editors: every score shown beside its source, history on each row."""
+"""Admin for knowledge-base editors: every score shown beside its source, history on each row.
+
+Every save asks for a reason; django-simple-history stores it with the editor and the old
+and new values, and its history page lists each change as "old → new".
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -10,6 +17,38 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusters import models as kb
+
+# simple-history's history_change_reason column is a CharField(max_length=100).
+CHANGE_REASON_MAX_LENGTH = 100
+
+
+class ChangeReasonForm(forms.ModelForm):
+    """The model's own form plus a required reason, stored on the history record."""
+
+    change_reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=CHANGE_REASON_MAX_LENGTH,
+        help_text=_("Kept in the history with your name, e.g. “2025 GDP table published”."),
+    )
+
+
+class KnowledgeAdmin(SimpleHistoryAdmin):
+    """SimpleHistoryAdmin whose every add or change, inline rows included, carries the
+    editor's reason. (Deletions are recorded with the editor but without a reason: the
+    admin's delete confirmation has no form to ask for one.)"""
+
+    form = ChangeReasonForm
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # simple-history reads ``_change_reason`` when it writes the historical record.
+        obj._change_reason = form.cleaned_data["change_reason"]
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        reason = form.cleaned_data["change_reason"]
+        for inline_form in formset.forms:
+            inline_form.instance._change_reason = reason
+        super().save_formset(request, form, formset, change)
 
 
 @admin.display(description=_("source"))
@@ -51,34 +90,34 @@ class CityInline(admin.TabularInline):
 
 
 @admin.register(kb.Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
+class ClusterAdmin(KnowledgeAdmin):
     list_display = ("code", "name_ko", "name_en", "name_zh", "order")
     search_fields = ("code", "name_ko", "name_en", "name_zh")
     inlines = [FactorScoreInline, SectorStrengthInline, ChallengeInline, CityInline]
 
 
 @admin.register(kb.Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(KnowledgeAdmin):
     list_display = ("key", "title", "publisher", "published", "kind")
     list_filter = ("kind",)
     search_fields = ("key", "title", "publisher", "reference")
 
 
 @admin.register(kb.Factor)
-class FactorAdmin(SimpleHistoryAdmin):
+class FactorAdmin(KnowledgeAdmin):
     list_display = ("code", "name_ko", "name_en", "order")
     search_fields = ("code", "name_ko", "name_en")
 
 
 @admin.register(kb.Sector)
-class SectorAdmin(SimpleHistoryAdmin):
+class SectorAdmin(KnowledgeAdmin):
     list_display = ("code", "name_ko", "name_en", "name_zh", "group", "order")
     list_filter = ("group",)
     search_fields = ("code", "name_ko", "name_en", "name_zh")
 
 
 @admin.register(kb.ClusterFactorScore)
-class ClusterFactorScoreAdmin(SimpleHistoryAdmin):
+class ClusterFactorScoreAdmin(KnowledgeAdmin):
     list_display = ("cluster", "factor", "score", "short_rationale", source_link)
     list_filter = ("cluster", "factor", "source__kind")
     search_fields = ("rationale_ko", "rationale_en", "cluster__code", "factor__code")
@@ -91,7 +130,7 @@ class ClusterFactorScoreAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(kb.ClusterSectorStrength)
-class ClusterSectorStrengthAdmin(SimpleHistoryAdmin):
+class ClusterSectorStrengthAdmin(KnowledgeAdmin):
     list_display = ("cluster", "sector", "strength", "short_rationale", source_link)
     list_filter = ("cluster", "sector", "strength", "source__kind")
     search_fields = ("rationale_ko", "rationale_en", "cluster__code", "sector__code")
@@ -104,7 +143,7 @@ class ClusterSectorStrengthAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(kb.ClusterChallenge)
-class ClusterChallengeAdmin(SimpleHistoryAdmin):
+class ClusterChallengeAdmin(KnowledgeAdmin):
     list_display = ("key", "cluster", "factor", source_link)
     list_filter = ("cluster", "factor", "source__kind")
     list_select_related = ("cluster", "factor", "source")
@@ -126,7 +165,7 @@ class MetricInline(admin.TabularInline):
 
 
 @admin.register(kb.City)
-class CityAdmin(SimpleHistoryAdmin):
+class CityAdmin(KnowledgeAdmin):
     list_display = ("slug", "name_ko", "name_en", "name_zh", "cluster", "province_ko", "is_core")
     list_filter = ("cluster", "is_core")
     search_fields = ("slug", "name_ko", "name_en", "name_zh", "province_ko")
@@ -135,7 +174,7 @@ class CityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(kb.Zone)
-class ZoneAdmin(SimpleHistoryAdmin):
+class ZoneAdmin(KnowledgeAdmin):
     list_display = ("key", "name_ko", "name_zh", "city", "kind", source_link)
     list_filter = ("kind", "city__cluster", "source__kind")
     search_fields = ("key", "name_ko", "name_en", "name_zh")
@@ -145,7 +184,7 @@ class ZoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(kb.CitySpecialty)
-class CitySpecialtyAdmin(SimpleHistoryAdmin):
+class CitySpecialtyAdmin(KnowledgeAdmin):
     list_display = ("key", "city", "sector", "title_ko", source_link)
     list_filter = ("sector", "city__cluster", "source__kind")
     search_fields = ("key", "title_ko", "title_en", "keywords_ko", "keywords_en", "keywords_zh")
@@ -154,7 +193,7 @@ class CitySpecialtyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(kb.GlossaryEntry)
-class GlossaryEntryAdmin(SimpleHistoryAdmin):
+class GlossaryEntryAdmin(KnowledgeAdmin):
     list_display = ("key", "terms_ko", "terms_en", "terms_zh", "sector")
     list_filter = ("sector",)
     search_fields = ("key", "terms_ko", "terms_en", "terms_zh")
@@ -167,7 +206,7 @@ class FirmInline(admin.TabularInline):
 
 
 @admin.register(kb.FirmRanking)
-class FirmRankingAdmin(SimpleHistoryAdmin):
+class FirmRankingAdmin(KnowledgeAdmin):
     list_display = ("key", "name_ko", "name_zh", source_link)
     search_fields = ("key", "name_ko", "name_en", "name_zh")
     filter_horizontal = ("sectors",)
@@ -175,7 +214,7 @@ class FirmRankingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(kb.Firm)
-class FirmAdmin(SimpleHistoryAdmin):
+class FirmAdmin(KnowledgeAdmin):
     list_display = ("name_ko", "name_zh", "ranking", "rank", "sector", "city")
     list_filter = ("ranking", "sector")
     search_fields = ("name_ko", "name_zh", "name_en")
@@ -183,7 +222,7 @@ class FirmAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(kb.Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(KnowledgeAdmin):
     list_display = ("name_ko", "city", "starts", "ends", source_link)
     list_filter = ("sectors", "city", "source__kind")
     search_fields = ("key", "name_ko", "name_en", "name_zh")
@@ -193,7 +232,7 @@ class EventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(kb.CityMetric)
-class CityMetricAdmin(SimpleHistoryAdmin):
+class CityMetricAdmin(KnowledgeAdmin):
     list_display = ("city", "metric", "period", "value", "unit", source_link)
     list_filter = ("metric", "period", "source__kind")
     search_fields = ("city__slug", "city__name_ko")
@@ -201,7 +240,7 @@ class CityMetricAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(kb.PlanCluster)
-class PlanClusterAdmin(SimpleHistoryAdmin):
+class PlanClusterAdmin(KnowledgeAdmin):
     """The 19 national city clusters of the 14th Five-Year Plan and the cluster covering each."""
 
     list_display = ("key", "name_ko", "name_zh", "cluster", source_link)

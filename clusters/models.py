@@ -221,7 +221,7 @@ class ClusterChallenge(models.Model):
         return (self.key,)
 
     def __str__(self) -> str:
-        return self.text_ko[:60]
+        return f"{self.cluster.name} · {localized(self, 'text')[:60]}"
 
 
 class City(Names):
@@ -336,7 +336,8 @@ class ClusterFactorScore(models.Model):
     natural_key.dependencies = ["clusters.cluster", "clusters.factor"]
 
     def __str__(self) -> str:
-        return f"{self.cluster.code}/{self.factor.code}: {self.score}"
+        # "웨강아오 대만구 · 비용 경쟁력: 55": what the admin's titles and history show.
+        return f"{self.cluster.name} · {self.factor.name}: {self.score}"
 
 
 class ClusterSectorStrength(models.Model):
@@ -376,7 +377,7 @@ class ClusterSectorStrength(models.Model):
     natural_key.dependencies = ["clusters.cluster", "clusters.sector"]
 
     def __str__(self) -> str:
-        return f"{self.cluster.code}/{self.sector.code}: {self.strength}"
+        return f"{self.cluster.name} · {self.sector.name}: {self.strength}"
 
 
 class SectorFactorManager(models.Manager):
@@ -429,7 +430,7 @@ class ClusterSectorFactor(models.Model):
     natural_key.dependencies = ["clusters.cluster", "clusters.sector", "clusters.factor"]
 
     def __str__(self) -> str:
-        return f"{self.cluster} · {self.sector} · {self.factor}: {self.score}"
+        return f"{self.cluster.name} · {self.sector.name} · {self.factor.name}: {self.score}"
 
 
 class CitySpecialty(models.Model):
@@ -459,7 +460,7 @@ class CitySpecialty(models.Model):
         return (self.key,)
 
     def __str__(self) -> str:
-        return f"{self.city.slug}: {self.title_ko}"
+        return f"{self.city.name}: {localized(self, 'title')}"
 
     def keyword_list(self) -> list[str]:
         raw = ",".join([self.keywords_ko, self.keywords_en, self.keywords_zh])
@@ -705,7 +706,10 @@ class CityMetric(models.Model):
     natural_key.dependencies = ["clusters.city"]
 
     def __str__(self) -> str:
-        return f"{self.city.slug} {self.metric} {self.period}: {self.value} {self.unit}"
+        return (
+            f"{self.city.name} · {self.get_metric_display()} ({self.period}): "
+            f"{self.value} {self.unit}"
+        )
 
 
 class DatasetVersion(models.Model):

@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.urls import reverse
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -40,6 +41,7 @@ from advisor.api.throttles import (
     UserThrottle,
 )
 from advisor.engine import rank
+from advisor.engine.verdict import verdict
 from advisor.models import Assessment
 from advisor.services import assessment_create
 from clusters.snapshot import get_snapshot
@@ -69,10 +71,19 @@ def _staff_links(request: Request, assessment: Assessment) -> dict[str, str]:
     }
 
 
+def with_verdict(result: dict[str, Any], language: str) -> dict[str, Any]:
+    """The ranking plus ``verdict`` (advisor.engine.verdict: the same words as the result
+    page and the brief), worded in ``language``, the language the result was made in."""
+    with translation.override(language):
+        return {**result, "verdict": verdict(result).as_dict()}
+
+
 def assessment_body(request: Request, assessment: Assessment) -> dict[str, Any]:
-    """The stored ranking exactly as made (never re-ranked), plus the token and links."""
+    """The stored ranking exactly as made (never re-ranked), plus the verdict, the token
+    and links."""
+    result = assessment.result or {}
     return {
-        **assessment.result,
+        **with_verdict(result, str(result.get("language") or assessment.language)),
         "token": assessment.token,
         "company_name": assessment.company_name,
         "sector": assessment.sector,
@@ -226,7 +237,7 @@ class WhatIf(APIMixin, APIView):
     def post(self, request: Request) -> Response:
         snapshot = get_snapshot()
         intake = _parse_intake(request, snapshot)
-        return Response(rank(intake, snapshot))
+        return Response(with_verdict(rank(intake, snapshot), intake.language))
 
 
 # --- the PDF brief ------------------------------------------------------------------------

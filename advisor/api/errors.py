@@ -17,6 +17,11 @@ import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
@@ -24,6 +29,8 @@ from rest_framework import exceptions
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from advisor.api.parsers import RequestTooLarge
 
 
 def _entry(item: Any) -> dict[str, str]:
@@ -58,7 +65,11 @@ def error_body(code: str, detail: str) -> dict[str, str]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     # Django's own 404 and 403 (raised by get_object_or_404, the access helpers) become DRF's,
     # with DRF's generic words: Http404's text may name a model ("No Cluster matches ...").
-    if isinstance(exc, Http404):
+    # Django's request-size limits (DATA_UPLOAD_MAX_MEMORY_SIZE, reached when DRF reads the
+    # body; DATA_UPLOAD_MAX_NUMBER_FIELDS/FILES) are the API's JSON 413, not Django's HTML 400.
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        exc = RequestTooLarge()
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()

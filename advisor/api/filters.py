@@ -6,12 +6,26 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from advisor.formfields import CleanCharField, CodeField
 from advisor.models import Assessment
 from clusters import models as kb
 
 
+class CodeFilter(django_filters.CharFilter):
+    """A code parameter compared as the intake compares codes (``ＹＲＤ`` is ``yrd``)."""
+
+    field_class = CodeField
+
+
+class TextFilter(django_filters.CharFilter):
+    """Free text: NFC (an NFD name from macOS finds the stored one), invisible characters
+    removed; NUL or a lone surrogate is a 400 naming the parameter (PostgreSQL refuses NUL)."""
+
+    field_class = CleanCharField
+
+
 class CityFilter(django_filters.FilterSet):
-    cluster = django_filters.CharFilter(
+    cluster = CodeFilter(
         field_name="cluster__code", help_text=_("Cluster code, e.g. yrd.")
     )
     is_core = django_filters.BooleanFilter(help_text=_("Only the core cities (true/false)."))
@@ -30,7 +44,7 @@ class SectorFilter(django_filters.FilterSet):
 
 
 class GlossaryFilter(django_filters.FilterSet):
-    sector = django_filters.CharFilter(field_name="sector__code", help_text=_("Sector code."))
+    sector = CodeFilter(field_name="sector__code", help_text=_("Sector code."))
 
     class Meta:
         model = kb.GlossaryEntry
@@ -40,10 +54,10 @@ class GlossaryFilter(django_filters.FilterSet):
 class AssessmentFilter(django_filters.FilterSet):
     """The staff list. Parameter names match the staff dashboard's (advisor.selectors)."""
 
-    q = django_filters.CharFilter(method="search", help_text=_("Company name contains."))
-    sector = django_filters.CharFilter(help_text=_("Sector code of the main sector."))
+    q = TextFilter(method="search", help_text=_("Company name contains."))
+    sector = CodeFilter(help_text=_("Sector code of the main sector."))
     origin = django_filters.ChoiceFilter(choices=Assessment.Origin.choices)
-    top_cluster = django_filters.CharFilter(help_text=_("Code of the top-ranked cluster."))
+    top_cluster = CodeFilter(help_text=_("Code of the top-ranked cluster."))
     # Dates are the site's calendar days (TIME_ZONE), as a consultant means them.
     date_from = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__gte", help_text=_("Created on or after.")

@@ -3,10 +3,14 @@
 DRF's JSONParser reads the request stream directly and so skips Django's
 DATA_UPLOAD_MAX_MEMORY_SIZE check: a 100 MB body would be parsed in full. An intake is a few
 hundred bytes, so anything past API_MAX_BODY_BYTES is refused with a JSON 413 before parsing.
+
+A leading UTF-8 byte-order mark (Windows Notepad and PowerShell write one) is dropped:
+RFC 8259 §8.1 lets a parser ignore it, and Python's decoder would refuse the body.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 from typing import Any
 
@@ -33,6 +37,7 @@ class LimitedJSONParser(JSONParser):
         body = stream.read(self.max_bytes + 1) if stream is not None else b""
         if len(body) > self.max_bytes:
             raise RequestTooLarge()
+        body = body.removeprefix(codecs.BOM_UTF8)
         try:
             return super().parse(io.BytesIO(body), media_type, parser_context)
         except RecursionError:

@@ -141,12 +141,26 @@ class RobustnessDoc(serializers.Serializer):
     flip = FlipDoc(allow_null=True)
 
 
+class VerdictDoc(serializers.Serializer):
+    """How certain the first place is (docs/METHODOLOGY.md §7), worded as on the result
+    page and in the brief, in the result's language."""
+
+    code = serializers.ChoiceField(
+        choices=["clear_winner", "no_clear_winner", "only_cluster", "no_cluster"])
+    clear_winner = serializers.BooleanField()
+    percent = serializers.IntegerField(allow_null=True, help_text="top_share in % (half up)")
+    margin = serializers.FloatField(allow_null=True, help_text="Lead over the runner-up, points")
+    label = serializers.CharField()
+    sentence = serializers.CharField()
+
+
 class RankingDoc(serializers.Serializer):
     """The ranking JSON of DESIGN.md: every cluster is in ``ranking`` or ``excluded``."""
 
     ranking = RankedClusterDoc(many=True)
     excluded = ExcludedDoc(many=True)
     robustness = RobustnessDoc()
+    verdict = VerdictDoc()
     language = serializers.CharField()
     dataset_version = serializers.CharField()
     method_version = serializers.CharField()
@@ -198,7 +212,7 @@ class AssessmentSummaryDoc(serializers.Serializer):
     links = StaffLinksDoc()
 
 
-HEALTH_STATES = [("ok", "ok"), ("error", "error")]
+HEALTH_STATES = [("ok", "ok"), ("degraded", "degraded"), ("error", "error")]
 
 
 class HealthDoc(serializers.Serializer):
@@ -303,6 +317,14 @@ def _ranking_example(language: str) -> dict[str, Any]:
         "robustness": {"top_share": 0.86, "shares": {"yrd": 0.86, "gba": 0.14},
                        "samples": 400, "seed": 20261121, "margin": 3.2,
                        "clear_winner": True, "runner_up": "gba", "flip": None},
+        "verdict": {
+            "code": "clear_winner", "clear_winner": True, "percent": 86, "margin": 3.2,
+            "label": "뚜렷한 1위" if ko else "Clear winner",
+            "sentence": (
+                "타당한 중요도 조합의 86%에서 1위이며 2위보다 3.2점 앞서는 뚜렷한 1위입니다."
+                if ko else "It comes first in 86% of plausible weightings of the needs and "
+                "leads the runner-up by 3.2 points: a clear winner."),
+        },
         "language": language,
         "dataset_version": "kb-0123456789ab",
         "method_version": "2026.11-2",

@@ -15,12 +15,18 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
+from advisor.clientip import client_ip
+
 
 class _LiveRate:
     scope: str
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+    def get_ident(self, request: Request) -> str:
+        # One client address for every limit (the forms', the logins', these).
+        return client_ip(request)
 
 
 class AnonThrottle(_LiveRate, AnonRateThrottle):

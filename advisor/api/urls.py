@@ -3,15 +3,22 @@
 Anything else under /api/v1/ answers a JSON 404 (the last route), not the site's HTML page.
 """
 
+from csp.decorators import csp_replace
 from django.urls import include, path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
-    SpectacularSwaggerView,
+    SpectacularSwaggerSplitView,
 )
 from rest_framework.routers import SimpleRouter
 
 from advisor.api import assessments, errors, health, views
+
+DOCS_POLICY = {
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "worker-src": ["'self'", "blob:"],
+}
 
 router = SimpleRouter()
 router.register("clusters", views.ClusterViewSet, basename="api-cluster")
@@ -50,7 +57,18 @@ urlpatterns = [
     path("whatif/", assessments.WhatIf.as_view(), name="api-whatif"),
     path("health/", health.Health.as_view(), name="api-health"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # The docs pages' own CSP: still no inline script (the split view serves Swagger UI's
+    # start-up script as a file, Redoc starts from its tag), but the two libraries inject
+    # <style> elements, draw icons from data: URLs and Redoc searches in a blob: worker.
+    path(
+        "docs/",
+        csp_replace(DOCS_POLICY)(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path(
+        "redoc/",
+        csp_replace(DOCS_POLICY)(SpectacularRedocView.as_view(url_name="api-schema")),
+        name="api-redoc",
+    ),
     re_path(r"^", errors.not_found),
 ]

@@ -42,12 +42,14 @@ NEED_LABELS_KO: dict[str, str] = {
 KOREAN_HEADERS: dict[str, str] = {
     "company_name": "회사명",
     "sector": "주력 분야",
-    "secondary_sectors": "보조 분야",
+    "secondary_sectors": "기타 분야",
     "keywords": "키워드",
-    "stage": "단계",
+    "stage": "기업 유형",
     "language": "언어",
     **{f"needs.{f}": f"{label} (0-5)" for f, label in NEED_LABELS_KO.items()},
-    "exclude": "제외 클러스터",
+    # One term per concept, as on the form and in the brief (도시군, 기타 분야, 기업 유형);
+    # the earlier headers stay readable as aliases below.
+    "exclude": "제외할 도시군",
     "minimums": "최소 조건",
 }
 
@@ -108,10 +110,10 @@ HEADER_HELP: dict[str, Any] = {
 _ALIASES: dict[str, tuple[str, ...]] = {
     "company_name": ("회사", "기업명", "기업", "company", "company name"),
     "sector": ("분야", "업종", "주력 업종", "main sector"),
-    "secondary_sectors": ("보조 업종", "secondary sectors", "other sectors"),
+    "secondary_sectors": ("보조 분야", "보조 업종", "secondary sectors", "other sectors"),
     "keywords": ("키워드", "keyword"),
-    "stage": ("성장 단계", "기업 단계"),
-    "exclude": ("제외", "exclude clusters", "excluded clusters"),
+    "stage": ("단계", "성장 단계", "기업 단계"),
+    "exclude": ("제외 클러스터", "제외 도시군", "제외", "exclude clusters", "excluded clusters"),
     "minimums": ("최소 점수", "minimum scores"),
 }
 

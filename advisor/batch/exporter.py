@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from advisor.batch.columns import FORM_LABELS
 from advisor.batch.io import Link, Table, write_csv_binary, write_xlsx
 from advisor.engine.explain import stage_label
+from advisor.engine.verdict import verdict
 from advisor.models import Assessment, DecisionNote, Lead
 from clusters.snapshot import Snapshot
 from clusters.vocabulary import FACTORS
@@ -131,7 +132,8 @@ class RowBuilder:
             info = self.cities.get(first.get("slug", ""))
             city = info.with_zh(self.language) if info else first.get("name", "")
         robustness = result.get("robustness") or {}
-        clear = robustness.get("clear_winner")
+        # The same verdict as the result page and the brief (advisor.engine.verdict).
+        clear = verdict(result).clear if ranking else None
         with translation.override(self.language):
             cells += [
                 city,

@@ -26,8 +26,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from advisor.briefs.fonts import css_family
-from advisor.charts import cluster_label, contributions_chart, ranking_bar_chart
+from advisor.briefs.texts import client_text, text_in
+from advisor.charts import cluster_label, contributions_chart, ranking_bar_chart, shown
 from advisor.engine.explain import split_source, stage_label
+from advisor.engine.verdict import Verdict, verdict
 from clusters import models as kb
 from clusters.snapshot import Snapshot, SourceRef
 from clusters.vocabulary import KOREA_LINK_KINDS
@@ -41,53 +43,103 @@ MAX_EVENTS = 8
 MAX_KOREA_LINKS_PER_CITY = 8
 # The charts are drawn at the text width (174 mm = 658 CSS px), so they print 1:1, unscaled.
 CHART_WIDTH = 656
-# Words for robustness: the share of plausible weightings under which the top stays first.
-ROBUST_SHARE = 0.8
-FAIR_SHARE = 0.5
+
+
+# Sources of this kind hold facts that are not yet checked: nothing of theirs reaches a client.
+UNVERIFIED_KIND = kb.Source.Kind.TO_VERIFY.value
+_HANGUL_ASIDE = re.compile(r"\s*[(（][^()（）]*[\uac00-\ud7a3][^()（）]*[)）]")
 
 
 @dataclass(frozen=True)
 class SourceLine:
+    """A source as a client reads it: title (its English gloss in English where the
+    knowledge base has one), publisher, date and URL. The internal reference (a seed file
+    name) is never part of it."""
+
     key: str
+    kind: str
     title: str
+    title_en: str
     publisher: str
     published: str  # ISO date or ""
-    reference: str
+    url: str
 
     @classmethod
     def from_ref(cls, ref: SourceRef) -> SourceLine:
-        return cls(ref.key, ref.title, ref.publisher, ref.published, ref.reference)
+        return cls(ref.key, ref.kind, ref.title, ref.title_en, ref.publisher, ref.published,
+                   ref.url)
 
     @classmethod
     def from_model(cls, source: kb.Source) -> SourceLine:
         published = source.published.isoformat() if source.published else ""
-        return cls(source.key, source.title, source.publisher, published, source.reference)
+        return cls(source.key, source.kind, source.title, source.title_en, source.publisher,
+                   published, source.url)
+
+    def shown(self, language: str) -> dict[str, str]:
+        """{"title", "publisher", "published", "url"} in ``language``: an English brief
+        gives the English gloss of a Korean-only title and drops a Korean aside in the
+        publisher ("KIC China (글로벌혁신센터)" -> "KIC China")."""
+        en = _lang(language) == "en"
+        publisher = self.publisher
+        title = self.title
+        halves = [part.strip() for part in title.split(" / ")]
+        if len(halves) == 2:
+            # A title kept in both languages, "Korean / English": the reader's half.
+            title = halves[1] if en else halves[0]
+        if en:
+            publisher = _HANGUL_ASIDE.sub("", publisher).strip()
+            title = self.title_en or title
+        return {"title": title,
+                "publisher": publisher, "published": self.published, "url": self.url}
 
 
 class Sources:
-    """Every source the brief cites, each once, numbered in order of first use."""
+    """Every source the brief cites, each once, numbered in order of first use. Sources
+    whose facts are not yet verified are refused (``cite`` returns None): the brief leaves
+    out what rests on them."""
 
     def __init__(self, snapshot: Snapshot | None) -> None:
         self._snapshot = snapshot
         self._lines: dict[str, SourceLine] = {}
 
-    def cite(self, source: kb.Source | str | None) -> int | None:
-        """The source's number in the list (added if new); None when unknown."""
+    def line(self, source: kb.Source | str | None) -> SourceLine | None:
         if not source:
             return None
         if isinstance(source, kb.Source):
-            line = SourceLine.from_model(source)
-        else:
-            ref = self._snapshot.sources.get(source) if self._snapshot else None
-            if ref is None:
-                return None
-            line = SourceLine.from_ref(ref)
+            return SourceLine.from_model(source)
+        ref = self._snapshot.sources.get(source) if self._snapshot else None
+        return SourceLine.from_ref(ref) if ref is not None else None
+
+    def cite(self, source: kb.Source | str | None) -> int | None:
+        """The source's number in the list (added if new); None when unknown or
+        unverified."""
+        line = self.line(source)
+        if line is None or line.kind == UNVERIFIED_KIND:
+            return None
         if line.key not in self._lines:
             self._lines[line.key] = line
         return list(self._lines).index(line.key) + 1
 
-    def lines(self) -> list[SourceLine]:
-        return list(self._lines.values())
+    def is_unverified(self, source: kb.Source | str | None) -> bool:
+        line = self.line(source)
+        return line is not None and line.kind == UNVERIFIED_KIND
+
+    def by_label(self, label: str) -> str | None:
+        """The key of the source an engine sentence names by its label ("title, publisher,
+        date", in either language), or None."""
+        if not label or self._snapshot is None:
+            return None
+        for key, ref in self._snapshot.sources.items():
+            for title in filter(None, (ref.title, ref.title_en)):
+                full = ", ".join(p for p in (title, ref.publisher, ref.published) if p)
+                if label.strip() in (full, title):
+                    return key
+            if label.strip() == ref.label:
+                return key
+        return None
+
+    def lines(self, language: str) -> list[dict[str, str]]:
+        return [line.shown(language) for line in self._lines.values()]
 
 
 def _lang(language: str) -> str:
@@ -99,14 +151,30 @@ def format_period(period: str) -> str:
     return re.sub(r"^(\d{4})\s*Q(\d)\s*-\s*Q(\d)$", r"\1 Q\2–Q\3", period.strip())
 
 
-def format_value(value: Decimal | float, unit: str) -> str:
+# Units of 100 million yuan, as the knowledge base stores them (in English or Korean).
+_HUNDRED_MILLION_YUAN = ("CNY 100m", "억 위안", "억위안")
+
+
+def format_value(value: Decimal | float, unit: str, language: str = "ko") -> str:
+    """A metric as each language writes it: Korean "9,422억 위안", "3위", "5.4%";
+    English "CNY 942.2 bn", "No. 3", "5.4%". Unknown units follow the number."""
     number = float(value)
-    text = f"{number:,.1f}" if abs(number) < 1000 else f"{number:,.0f}"
-    text = text.removesuffix(".0")
     unit = unit.strip()
+    en = _lang(language) == "en"
+
+    def plain(n: float) -> str:
+        text = f"{n:,.1f}" if abs(n) < 1000 else f"{n:,.0f}"
+        return text.removesuffix(".0")
+
     if unit in ("%", "％"):
-        return f"{text}%"
-    return f"{text} {unit}".strip()
+        return f"{plain(number)}%"
+    if unit in _HUNDRED_MILLION_YUAN:
+        if en:
+            return f"CNY {plain(number / 10)} bn"
+        return f"{plain(number)}억 위안"
+    if unit.lower() == "rank":
+        return f"No. {number:.0f}" if en else f"{number:.0f}위"
+    return f"{plain(number)} {unit}".strip()
 
 
 def brief_date(assessment: Any) -> dt.date:
@@ -115,26 +183,6 @@ def brief_date(assessment: Any) -> dt.date:
     if created is None:
         return timezone.localdate()
     return timezone.localtime(created).date() if timezone.is_aware(created) else created.date()
-
-
-def robustness_words(robustness: Mapping[str, Any]) -> dict[str, Any]:
-    share = robustness.get("top_share")
-    try:
-        share_value = float(share)
-    except (TypeError, ValueError):
-        return {"percent": None, "verdict": "", "sentence": ""}
-    percent = round(share_value * 100)
-    if share_value >= ROBUST_SHARE:
-        verdict = gettext("a robust choice")
-    elif share_value >= FAIR_SHARE:
-        verdict = gettext("a fairly robust choice")
-    else:
-        verdict = gettext("a close call")
-    sentence = gettext(
-        "It comes first in %(percent)s%% of plausible weightings of the company's needs: "
-        "%(verdict)s."
-    ) % {"percent": percent, "verdict": verdict}
-    return {"percent": percent, "verdict": verdict, "sentence": sentence}
 
 
 def flip_sentence(
@@ -176,13 +224,21 @@ def _excluded_reason(entry: Mapping[str, Any], result_language: Any, language: s
     (the cluster's own scores then are not repeated: the stored result has them only in
     the sentence)."""
     stored = str(entry.get("reason") or "")
-    if result_language == language or not entry.get("code"):
-        return stored
-    if entry.get("code") == "excluded":
+    return str(text_in(entry, "reason", language, stored_language=result_language,
+                       rebuild=lambda: _rebuilt_exclusion(entry, intake, factor_names))
+               or stored)
+
+
+def _rebuilt_exclusion(entry: Mapping[str, Any], intake: Mapping[str, Any],
+                       factor_names: Mapping[str, str]) -> str:
+    """An exclusion reason said again from the stored intake, for results older than the
+    engine's bilingual ``reason_i18n`` (call under the brief's language)."""
+    requested = entry.get("cluster") in (intake.get("exclude") or ())
+    if entry.get("code") == "excluded" or (not entry.get("code") and requested):
         return gettext("Excluded at the company's request.")
     minimums = intake.get("minimums") or {}
-    if not isinstance(minimums, Mapping) or not minimums:
-        return stored
+    if not entry.get("code") or not isinstance(minimums, Mapping) or not minimums:
+        return ""
     parts = ", ".join(
         f"{factor_names.get(str(code), str(code))} ≥ {value}" for code, value in minimums.items()
     )
@@ -211,6 +267,7 @@ def _entry_context(
     snapshot: Snapshot | None,
     sources: Sources,
     factor_names: Mapping[str, str],
+    result_language: str | None = None,
 ) -> dict[str, Any]:
     name, zh = cluster_label(entry, language)
     code = entry.get("cluster", "")
@@ -225,17 +282,22 @@ def _entry_context(
         cities.append({
             "slug": city.get("slug", ""),
             "name": _city_name(city, language, snapshot),
-            "reason": city.get("reason", ""),
             # The reason without the city's name (printed beside it) and without its source
             # (cited as a numbered note).
-            "detail": city_detail(city, language, snapshot),
+            "detail": city_detail(city, language, snapshot, result_language),
             "source_no": sources.cite(city.get("source")),
         })
+    # Method 2026.12: a cluster without sourced city evidence names its core cities for
+    # orientation only, with a note saying so.
+    core_cities = [_city_name(c, language, snapshot) for c in entry.get("core_cities") or []
+                   if isinstance(c, Mapping)]
     contributions = sorted(
         entry.get("contributions") or [], key=lambda c: -float(c.get("points") or 0)
     )
     strongest = [_in_sentence(factor_names.get(c["factor"], c["factor"]), language)
                  for c in contributions[:3] if float(c.get("points") or 0) > 0]
+    caveats = text_in(entry, "caveats", language, stored_language=result_language,
+                      strict=True) or []
     return {
         "rank": entry.get("rank"),
         "code": code,
@@ -245,26 +307,53 @@ def _entry_context(
         "sector_fit": entry.get("sector_fit"),
         "needs_fit": entry.get("needs_fit"),
         "cities": cities,
-        "city_names": ", ".join(c["name"] for c in cities[:2]),
-        "caveats": list(entry.get("caveats") or []),
+        "core_cities": core_cities,
+        "city_note": client_text(str(text_in(entry, "city_note", language,
+                                             stored_language=result_language,
+                                             strict=True) or "")),
+        "city_names": ", ".join(c["name"] for c in cities[:2]) or ", ".join(core_cities),
+        "caveats": caveat_lines(caveats, sources),
+        # Caveats stored in the other language only (results before method 2026.12).
+        "caveats_elsewhere": bool(entry.get("caveats")) and not caveats,
         "strongest": strongest,
-        "role": info.role(language) if info else "",
-        "summary": (info.summary_en if _lang(language) == "en" else info.summary_ko)
+        "role": client_text(info.role(language)) if info else "",
+        "summary": client_text(info.summary_en if _lang(language) == "en" else info.summary_ko)
         if info else "",
     }
 
 
-def city_detail(city: Mapping[str, Any], language: str, snapshot: Snapshot | None) -> str:
+def caveat_lines(texts: Iterable[Any], sources: Sources) -> list[dict[str, Any]]:
+    """Caveats as a client reads them: [{"text", "source_no"}]. The engine ends a challenge
+    with " — source: <label>"; the brief cites that source as a numbered note instead. A
+    caveat resting on an unverified source, or with nothing verified left once its marked
+    clauses are dropped (:func:`client_text`), is left out."""
+    lines = []
+    for raw in texts:
+        body, label = split_source(str(raw or ""))
+        key = sources.by_label(label) if label else None
+        if key is not None and sources.is_unverified(key):
+            continue
+        text = client_text(body)
+        if not text or (label and key is None and client_text(label) == ""):
+            continue
+        lines.append({"text": text, "source_no": sources.cite(key) if key else None})
+    return lines
+
+
+def city_detail(city: Mapping[str, Any], language: str, snapshot: Snapshot | None,
+                result_language: str | None = None) -> str:
     """Why a city is recommended, in the brief's language, without the city's name and
     without the inline source: the brief cites the source as a numbered note instead.
 
-    The result stores the specialty's key and the matched keywords, so the sentence is
-    rebuilt from the knowledge base's specialty title (an English brief of a Korean
-    assessment reads English); when the specialty is unknown, the stored detail is used
-    with its source tail cut off.
+    Results of method 2026.12 on carry ``detail_i18n``; older ones store the specialty's
+    key and the matched keywords, so the sentence is rebuilt from the knowledge base's
+    specialty title (an English brief of a Korean assessment reads English); when the
+    specialty is unknown, the stored detail is used with its source tail cut off.
     """
-    specialty = _specialties(snapshot).get(city.get("specialty") or "")
-    if specialty is not None:
+    def rebuilt() -> str:
+        specialty = _specialties(snapshot).get(city.get("specialty") or "")
+        if specialty is None:
+            return ""
         title = specialty.title(language) or specialty.title_ko
         keywords = ", ".join(city.get("matched_keywords") or ())
         if keywords:
@@ -272,8 +361,16 @@ def city_detail(city: Mapping[str, Any], language: str, snapshot: Snapshot | Non
                 "specialty": title, "keywords": keywords,
             }
         return title
-    detail = city.get("detail") or city.get("reason", "")
-    return split_source(detail)[0] if city.get("source") else detail
+
+    if isinstance(city.get("detail_i18n"), Mapping):
+        detail = str(text_in(city, "detail", language, stored_language=result_language))
+    elif result_language and _lang(str(result_language)) != _lang(language):
+        # Another language's stored sentence would break the brief's language: rebuilt or
+        # left out (the city's name still stands).
+        detail = rebuilt()
+    else:
+        detail = rebuilt() or str(city.get("detail") or city.get("reason", ""))
+    return client_text(split_source(detail)[0])
 
 
 def _specialties(snapshot: Snapshot | None) -> Mapping[str, Any]:
@@ -335,7 +432,7 @@ def _metrics(city_slugs: list[str], language: str, sources: Sources) -> dict[str
                 continue
             names[slug] = row.city.name_en if en else row.city.name_ko
             key = (metric, format_period(row.period))
-            grid.setdefault(key, {})[slug] = format_value(row.value, row.unit)
+            grid.setdefault(key, {})[slug] = format_value(row.value, row.unit, language)
             number = sources.cite(row.source)
             numbers = cited.setdefault(key, [])
             if number is not None and number not in numbers:
@@ -467,6 +564,12 @@ def _fact_sources(entries: Iterable[Mapping[str, Any]], snapshot: Snapshot | Non
                 sources.cite(fact.source)
 
 
+def _cited(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with a citable source: ``Sources.cite`` refuses unverified sources, and
+    nothing unverified reaches a client (every knowledge-base fact has a source)."""
+    return [row for row in rows if row.get("source_no") is not None]
+
+
 def build_context(
     assessment: Any,
     language: str,
@@ -486,7 +589,9 @@ def build_context(
     sectors = [sector, *(intake.get("secondary_sectors") or [])]
 
     ranking = list(result.get("ranking") or [])
-    entries = [_entry_context(e, language, snapshot, sources, factor_names) for e in ranking]
+    result_language = result.get("language") or getattr(assessment, "language", None)
+    entries = [_entry_context(e, language, snapshot, sources, factor_names, result_language)
+               for e in ranking]
     top = entries[0] if entries else None
     alternatives = entries[1:3]
     robustness = result.get("robustness") or {}
@@ -499,16 +604,16 @@ def build_context(
         slugs = [c["slug"] for c in top["cities"]][:MAX_CITIES_IN_DEPTH]
         firms, firms_national = _firms(top["code"], sectors, language, sources)
         in_depth = {
-            "zones": _zones(top["code"], slugs, sectors, language, sources),
+            "zones": _cited(_zones(top["code"], slugs, sectors, language, sources)),
             "metrics": _metrics(slugs, language, sources),
-            "firms": firms,
+            "firms": _cited(firms),
             "firms_national": firms_national,
             "korea_network": korea_network(slugs, sectors, language, snapshot, sources),
         }
         event_cities = slugs + [c["slug"] for alt in alternatives for c in alt["cities"][:1]]
     else:
         event_cities = []
-    events = _events(date, sectors, event_cities, language, sources)
+    events = _cited(_events(date, sectors, event_cities, language, sources))
     _fact_sources(ranking[:3], snapshot, sectors, sources)
 
     needs = intake.get("needs") or {}
@@ -523,7 +628,9 @@ def build_context(
     ]
     top_city = top["cities"][0] if top and top["cities"] else None
     company = intake.get("company_name") or getattr(assessment, "company_name", "")
-    words = robustness_words(robustness)
+    decided_by_consultant = _decision_context(decision, language, snapshot, entries)
+    # The one verdict of every output (advisor.engine.verdict), naming the runner-up.
+    decided = verdict(result, runner["name"] if runner else "")
     flip = flip_sentence(robustness, runner["name"] if runner else "", factor_names)
     stage = intake.get("stage", "")
 
@@ -547,10 +654,10 @@ def build_context(
         "runner_up": runner,
         "alternatives": alternatives,
         "excluded": excluded,
-        "robustness": words,
+        "verdict": decided,
         "summary_sentences": summary_sentences(
-            company=company, top=top, top_city=top_city, runner=runner,
-            robustness=robustness, words=words, flip=flip,
+            company=company, top=top, top_city=top_city, decided=decided, flip=flip,
+            consultant=decided_by_consultant,
         ),
         "method_paragraphs": method_paragraphs(robustness),
         # SVG documents (every text escaped by advisor.charts) that render.py serves to
@@ -567,27 +674,74 @@ def build_context(
         },
         "in_depth": in_depth,
         "events": events,
-        "decision": _decision_context(decision, language, snapshot, entries),
-        "sources": sources.lines(),
+        "decision": decided_by_consultant,
+        "sources": sources.lines(language),
         "cluster_count": ngettext("%(count)s cluster", "%(count)s clusters", len(entries))
         % {"count": len(entries)},
     }
 
 
+def consultant_signature(user: Any, language: str) -> str:
+    """How a decision note is signed for a client: "Name, Title" from the consultant's
+    staff profile in ``language`` (the other language's name, then the account's first and
+    last name as fallbacks), else "KIC China consultant". Never the login name."""
+    lang = _lang(language)
+    with translation.override(lang):
+        fallback = gettext("KIC China consultant")
+    if user is None:
+        return fallback
+    profile = getattr(user, "staff_profile", None) if _has_profile(user) else None
+    other = "ko" if lang == "en" else "en"
+    name = ""
+    title = ""
+    if profile is not None:
+        name = getattr(profile, f"name_{lang}") or getattr(profile, f"name_{other}")
+        title = getattr(profile, f"title_{lang}")
+    name = name or user.get_full_name().strip()
+    if not name:
+        return fallback
+    return f"{name}, {title}" if title else name
+
+
+def _has_profile(user: Any) -> bool:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        user.staff_profile  # noqa: B018 (the reverse one-to-one raises when absent)
+    except (ObjectDoesNotExist, AttributeError):
+        return False
+    return True
+
+
 def _decision_context(decision: Any, language: str, snapshot: Snapshot | None,
                       entries: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The consultant's recommendation. ``leads`` is true when it differs from the engine's
+    first cluster or first city: the cover and the summary then lead with it, and the
+    ranking becomes the supporting analysis."""
     if decision is None:
         return None
     cluster_name = _cluster_name(decision.cluster, "", language, snapshot)
+    zh = ""
+    if snapshot is not None:
+        try:
+            info = snapshot.cluster(decision.cluster)
+            cluster_name, zh = info.name.get(_lang(language)), info.name.zh
+        except KeyError:
+            pass
     city_name = decision.city
     if snapshot is not None and decision.city in snapshot.cities:
         city_name = snapshot.cities[decision.city].name.with_zh(language)
-    author = decision.author
+    top = entries[0] if entries else None
+    top_city = top["cities"][0]["slug"] if top and top["cities"] else ""
+    leads = top is None or decision.cluster != top["code"] or bool(
+        decision.city and decision.city != top_city)
     return {
         "cluster": cluster_name,
+        "zh": zh if zh != cluster_name else "",
         "city": city_name,
         "note": decision.note,
-        "author": (author.get_full_name() or author.get_username()) if author else "",
+        "leads": leads,
+        "author": consultant_signature(decision.author, language),
         "date": timezone.localtime(decision.created_at).date() if decision.created_at else None,
     }
 
@@ -597,16 +751,28 @@ def summary_sentences(
     company: str,
     top: Mapping[str, Any] | None,
     top_city: Mapping[str, Any] | None,
-    runner: Mapping[str, Any] | None,
-    robustness: Mapping[str, Any],
-    words: Mapping[str, Any],
+    decided: Verdict,
     flip: str,
+    consultant: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Two to four plain sentences; built here (not in the template) so that each is one
-    translatable string and the template escapes it once, as text."""
+    translatable string and the template escapes it once, as text. How certain the first
+    place is comes from the shared verdict, word for word as on the result page."""
     if not top:
         return []
-    values = {"company": company, "cluster": top["name"], "score": f"{top['score']:.1f}"}
+    values = {"company": company, "cluster": top["name"], "score": shown(top["score"], 1)}
+    if consultant and consultant.get("leads"):
+        # The consultant's decision leads; the engine's ranking is the supporting analysis.
+        lead = {"company": company, "cluster": consultant["cluster"],
+                "city": consultant.get("city") or ""}
+        first = (gettext("For %(company)s, KIC China recommends %(cluster)s, with %(city)s "
+                         "as the first city to look at.") if lead["city"] else
+                 gettext("For %(company)s, KIC China recommends %(cluster)s.")) % lead
+        analysis = gettext(
+            "The analysis in this brief, which scores the company's stated needs only, "
+            "ranks %(cluster)s first (score %(score)s out of 100); the consultant's "
+            "reasoning is under Next steps.") % values
+        return [s for s in (first, analysis, decided.sentence) if s]
     if top_city:
         first = gettext(
             "For %(company)s the best fit is %(cluster)s (score %(score)s out of 100), "
@@ -622,14 +788,8 @@ def summary_sentences(
             gettext("What weighs most in its favour: %(factors)s.")
             % {"factors": ", ".join(top["strongest"])}
         )
-    robust = words.get("sentence", "")
-    margin = robustness.get("margin")
-    if runner and margin is not None:
-        robust = " ".join(filter(None, [robust, gettext(
-            "It leads the runner-up, %(runner_up)s, by %(margin)s points."
-        ) % {"runner_up": runner["name"], "margin": f"{float(margin):.1f}"}]))
-    if robust:
-        sentences.append(robust)
+    if decided.sentence:
+        sentences.append(decided.sentence)
     if flip:
         sentences.append(flip)
     return sentences
@@ -659,7 +819,7 @@ def method_paragraphs(robustness: Mapping[str, Any]) -> list[str]:
             "first is the figure quoted in the summary."
         ) % {"samples": samples})
     paragraphs.append(gettext(
-        "The full method, its formulas and defaults are documented in the project's "
-        "methodology (docs/METHODOLOGY.md) under the method version printed on the cover."
+        "The full method, its formulas and defaults are published on the method page of "
+        "KIC China's China Entry Advisor, under the method version printed on the cover."
     ))
     return paragraphs

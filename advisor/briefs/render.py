@@ -36,7 +36,7 @@ from advisor.briefs.fonts import font_face_css
 from clusters.snapshot import Snapshot, get_snapshot
 
 # Bump when the template or CSS changes what a brief looks like: cached PDFs are keyed by it.
-BRIEF_TEMPLATE_VERSION = "2026.11-5"
+BRIEF_TEMPLATE_VERSION = "2026.12-1"
 LANGUAGES = ("ko", "en")
 TEMPLATE_NAME = "brief/brief.html"
 STYLESHEET = "brief.css"  # in ASSET_DIR, applied by render_brief_pdf (no <link> in the template)

@@ -7,6 +7,12 @@ nested ones). It never raises anything else: callers show these errors to people
 
 Messages are translated in the *caller's* active language (the web form activates the
 visitor's); codes are stable English slugs that other systems may rely on.
+
+Text is normalised here, once, for every channel (``advisor.text``): codes (sector, stage,
+language, factor and cluster codes, also as ``needs``/``minimums`` keys) are compared after
+NFKC and lower-casing; the company name and keywords are stored NFC without invisible or
+control characters. A NUL or a lone surrogate in any string is an error on that field
+(``nul_character`` / ``invalid_character``), never a stored row.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from advisor import text as normalise
 from clusters.snapshot import Snapshot
 
 from .method import (
@@ -132,13 +139,42 @@ def _integer(
     return None
 
 
-def _text(errors: _Errors, name: str, value: object, limit: int, *, required: bool) -> str:
+def _unstorable(errors: _Errors, name: str, value: str) -> bool:
+    """Add an error and say so when ``value`` holds a character no store keeps (NUL, a lone
+    surrogate): the row would fail on PostgreSQL or in every later export."""
+    kind = normalise.problem(value)
+    if kind == "nul_character":
+        errors.add(name, kind, _("Remove the NUL character from this text."))
+    elif kind == "invalid_character":
+        errors.add(
+            name,
+            kind,
+            _("This text holds an invalid character (a lone UTF-16 surrogate). Type it again."),
+        )
+    return kind is not None
+
+
+def _code(errors: _Errors, name: str, value: object) -> object:
+    """A code string in its canonical form (``"ＡＩ"`` -> ``"ai"``); anything else as given
+    (the caller's check refuses it). ``None`` for a string that cannot be stored."""
+    if not isinstance(value, str):
+        return value
+    if _unstorable(errors, name, value):
+        return None
+    return normalise.clean_code(value)
+
+
+def _text(
+    errors: _Errors, name: str, value: object, limit: int, *, required: bool, one_line: bool
+) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
         errors.add(name, "invalid_type", _("Enter text."))
         return ""
-    text = value.strip()
+    if _unstorable(errors, name, value):
+        return ""
+    text = normalise.clean_name(value) if one_line else normalise.clean_text(value)
     if required and not text:
         errors.add(name, "required", _("This field is required."))
     elif len(text) > limit:
@@ -160,7 +196,10 @@ def _code_list(
         errors.add(name, "invalid_type", _("Enter a list of codes."))
         return ()
     seen: list[str] = []
-    for item in value:
+    for raw in value:
+        item = _code(errors, name, raw)
+        if item is None:
+            continue
         if not isinstance(item, str):
             errors.add(name, "invalid_type", _("Enter a list of codes."))
         elif item not in known:
@@ -175,8 +214,11 @@ def _code_list(
 def _choice(errors: _Errors, name: str, value: object, choices: Sequence[str], default: str) -> str:
     if value is None:
         return default
-    if isinstance(value, str) and value in choices:
-        return value
+    code = _code(errors, name, value)
+    if code is None:
+        return default
+    if isinstance(code, str) and code in choices:
+        return code
     errors.add(
         name,
         "invalid_choice",
@@ -194,11 +236,18 @@ def _factor_mapping(
         errors.add(name, "invalid_type", _("Enter an object of factor codes and numbers."))
         return None
     result: dict[str, int] = {}
-    for key, raw in value.items():
+    for given, raw in value.items():
+        label = f"{name}.{normalise.printable(str(given))}"
+        key = _code(errors, label, given)
+        if key is None:
+            continue
         if not isinstance(key, str) or key not in factors:
             errors.add(
-                f"{name}.{key}", "unknown_factor", _("Unknown factor “%(code)s”.") % {"code": key}
+                label, "unknown_factor", _("Unknown factor “%(code)s”.") % {"code": given}
             )
+            continue
+        if key in result:  # "talent" and "ｔａｌｅｎｔ": one factor given twice
+            errors.add(label, "duplicate", _("“%(code)s” is listed twice.") % {"code": key})
             continue
         number = _integer(errors, f"{name}.{key}", raw, NEED_MIN, high)
         if number is not None:
@@ -216,15 +265,22 @@ def parse_intake(data: object, snapshot: Snapshot) -> Intake:
         raise IntakeError(errors.errors)
     for key in data:
         if key not in FIELDS:
-            errors.add(str(key), "unknown_field", _("Unknown field."))
+            errors.add(normalise.printable(str(key)), "unknown_field", _("Unknown field."))
     sectors = snapshot.sector_codes
     factors = snapshot.factor_codes
 
     company_name = _text(
-        errors, "company_name", data.get("company_name"), COMPANY_NAME_MAX, required=True
+        errors,
+        "company_name",
+        data.get("company_name"),
+        COMPANY_NAME_MAX,
+        required=True,
+        one_line=True,
     )
-    sector = data.get("sector")
-    if sector is None or sector == "":
+    sector = _code(errors, "sector", data.get("sector"))
+    if "sector" in errors.errors:
+        sector = ""
+    elif sector is None or sector == "":
         errors.add("sector", "required", _("This field is required."))
         sector = ""
     elif not isinstance(sector, str) or sector not in sectors:
@@ -248,7 +304,9 @@ def parse_intake(data: object, snapshot: Snapshot) -> Intake:
             "too_many",
             _("Choose at most %(limit)d secondary sectors.") % {"limit": SECONDARY_MAX},
         )
-    keywords = _text(errors, "keywords", data.get("keywords"), KEYWORDS_MAX, required=False)
+    keywords = _text(
+        errors, "keywords", data.get("keywords"), KEYWORDS_MAX, required=False, one_line=False
+    )
     stage = _choice(errors, "stage", data.get("stage"), STAGES, DEFAULT_STAGE)
     language = _choice(errors, "language", data.get("language"), LANGUAGES, DEFAULT_LANGUAGE)
     given = _factor_mapping(errors, "needs", data.get("needs"), factors, NEED_MAX)

@@ -7,7 +7,10 @@ case-folded, without spaces, punctuation or control characters, so "Speech-Recog
 "speech recognition" and "ＳＰＥＥＣＨ　ＲＥＣＯＧＮＩＴＩＯＮ" are one term.
 
 An intake's free text is split into phrases at commas, semicolons, slashes and line breaks
-(ASCII, full-width and ideographic). A phrase matches a term when the phrase, or one of its
+(ASCII, full-width and ideographic) and at the middle dots Korean, Chinese and Japanese
+writers list with (``·`` U+00B7, ``ㆍ`` U+318D, ``・`` U+30FB and its half-width form,
+``‧`` U+2027, ``•`` U+2022, ``∙`` U+2219, ``⋅`` U+22C5): "5G·6G·AI" is three phrases, as
+"5G, 6G, AI" is. A phrase matches a term when the phrase, or one of its
 space-separated words, *is* the term, or when the phrase *contains* the term and the term is
 long enough not to hide inside unrelated words (see :func:`_containable`): "ai" must stand
 alone, while "음성인식" is found in "음성인식기술". The other way round, one of the company's
@@ -26,7 +29,10 @@ from types import MappingProxyType
 
 from clusters.snapshot import GlossaryGroup, SpecialtyInfo
 
-_PHRASE_SPLIT = re.compile(r"[,;/|\n\r\t、，；]+")
+# Text is NFKC-normalised first, so the half-width ･ (U+FF65) arrives as ・, the small and
+# full-width commas (﹐ ﹑ ，) as , and 、, and ㆍ (U+318D) as the jamo ᆞ (U+119E), which
+# modern Korean uses only as this dot.
+_PHRASE_SPLIT = re.compile(r"[,;/|\n\r\t、，；·ㆍᆞ・‧•∙⋅]+")
 # Categories dropped by normalisation: punctuation (P*), separators (Z*), control/format.
 _DROP = ("P", "Z", "Cc", "Cf")
 # ASCII terms shorter than this only match as a whole phrase or word ("ai", "ev", "5g").

@@ -19,6 +19,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from advisor.engine.explain import stage_label
+from advisor.formfields import CleanCharField
 from advisor.models import Assessment
 from advisor.web.services import lead_create
 from clusters.models import Sector
@@ -249,7 +250,7 @@ class IntakeForm(EngineFormMixin, forms.Form):
         )
         self._add_need_and_knockout_fields(initial_needs={})
         if with_contact:
-            self.fields["contact_name"] = forms.CharField(
+            self.fields["contact_name"] = CleanCharField(
                 label=_("Name"), required=False, max_length=100,
                 widget=forms.TextInput(attrs={"autocomplete": "name"}),
             )
@@ -257,7 +258,7 @@ class IntakeForm(EngineFormMixin, forms.Form):
                 label=_("Email"), required=False,
                 widget=forms.EmailInput(attrs={"autocomplete": "email"}),
             )
-            self.fields["contact_phone"] = forms.CharField(
+            self.fields["contact_phone"] = CleanCharField(
                 label=_("Phone"), required=False, max_length=40,
                 widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
             )
@@ -361,13 +362,14 @@ def _consent_required_message() -> str:
 
 
 class ConsultForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100,
+    name = CleanCharField(label=_("Name"), max_length=100,
                            widget=forms.TextInput(attrs={"autocomplete": "name"}))
     email = forms.EmailField(label=_("Email"),
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False,
+    phone = CleanCharField(label=_("Phone (optional)"), max_length=40, required=False,
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
-    message = forms.CharField(label=_("Message (optional)"), max_length=2000, required=False,
+    message = CleanCharField(one_line=False, label=_("Message (optional)"), max_length=2000,
+                             required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
     consent = forms.BooleanField(
         label=_("I agree to the collection and use of my personal information as described "
@@ -395,7 +397,7 @@ class DecisionNoteForm(forms.Form):
 
     cluster = forms.ChoiceField(label=_("Recommended cluster"))
     city = forms.ChoiceField(label=_("Recommended city (optional)"), required=False)
-    note = forms.CharField(label=_("Reasoning"), max_length=4000,
+    note = CleanCharField(one_line=False, label=_("Reasoning"), max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, initial_cluster: str = "", **kwargs: Any) -> None:

@@ -16,7 +16,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from advisor import charts
+from advisor.briefs.texts import client_text, text_in
 from advisor.engine.explain import split_source
+from advisor.engine.verdict import percent_of, verdict
 from clusters.models import Cluster, Factor, Sector, localized
 
 
@@ -52,10 +54,9 @@ def cluster_zh(entry: Mapping[str, Any], language: str | None = None) -> str:
 
 
 def percent(share: Any) -> str:
-    try:
-        return number_format(round(float(share) * 100))
-    except (TypeError, ValueError):
-        return "–"
+    # The verdict's rounding (half up), so the page and the brief print the same percent.
+    value = percent_of(share)
+    return "–" if value is None else number_format(value)
 
 
 def robustness_sentence(result: Mapping[str, Any]) -> str:
@@ -112,8 +113,11 @@ def robustness_details(result: Mapping[str, Any], names: Mapping[str, str]) -> l
     return lines
 
 
-def entry_view(entry: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
-    """A ranking entry with display names and sorted contributions added."""
+def entry_view(entry: Mapping[str, Any], names: Mapping[str, str], *,
+               result_language: str | None = None, client: bool = True) -> dict[str, Any]:
+    """A ranking entry with display names and sorted contributions added; its caveats and
+    city reasons in the page's language (:func:`advisor.briefs.texts.text_in`) and, for
+    a client (``client``), without internal citation codes or unverified clauses."""
     contributions = sorted(
         (
             {
@@ -132,7 +136,14 @@ def entry_view(entry: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, 
         ),
         key=lambda c: -float(c["points"]),
     )
-    cities, city_sources = cited_cities(entry)
+    language = page_language()
+    cities, city_sources = cited_cities(entry, result_language=result_language)
+    caveats = [str(c) for c in text_in(entry, "caveats", language,
+                                        stored_language=result_language) or []]
+    if client:
+        caveats = [text for text in (client_text(split_source(c)[0]) for c in caveats) if text]
+        for city in cities:
+            city["text"] = client_text(city["text"])
     return {
         **entry,
         "display_name": cluster_name(entry),
@@ -140,11 +151,12 @@ def entry_view(entry: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, 
         "contribution_rows": contributions,
         "cities": cities,
         "city_sources": city_sources,
-        "caveats": [str(c) for c in entry.get("caveats") or []],
+        "caveats": caveats,
     }
 
 
-def cited_cities(entry: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+def cited_cities(entry: Mapping[str, Any], *, result_language: str | None = None
+                 ) -> tuple[list[dict[str, Any]], list[str]]:
     """(the entry's cities, each with its reason as ``text`` and its ``source_no``; the
     sources they cite, each once). Recommended cities often share one source, which the
     stored reasons repeat in full; the page cites it once under the list instead."""
@@ -153,13 +165,16 @@ def cited_cities(entry: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[s
     for city in entry.get("cities") or []:
         if not isinstance(city, Mapping):
             continue
-        text, label = split_source(str(city.get("detail") or city.get("reason") or ""))
+        detail = text_in(city, "detail", page_language(), stored_language=result_language)
+        text, label = split_source(str(detail or city.get("reason") or ""))
         number = None
         if label:
             if label not in sources:
                 sources.append(label)
             number = sources.index(label) + 1
-        cities.append({**city, "text": text, "source_no": number})
+        name = text_in(city, "name", page_language(), stored_language=result_language)
+        cities.append({**city, "name": name or city.get("name", ""), "text": text,
+                       "source_no": number})
     return cities, sources
 
 
@@ -191,14 +206,23 @@ def result_context(
     result: Mapping[str, Any],
     names: Mapping[str, str],
     roles: Mapping[str, str] | None = None,
+    *,
+    client: bool = True,
 ) -> dict[str, Any]:
-    """Everything the ranking part of a page needs (result page, what-if, staff detail)."""
-    ranking = [entry_view(e, names) for e in result.get("ranking") or [] if isinstance(e, Mapping)]
+    """Everything the ranking part of a page needs (result page, what-if, staff detail).
+    ``client=False`` (staff pages) keeps the knowledge base's citation codes and
+    verification marks in the texts."""
+    stored_language = result.get("language")
+    ranking = [entry_view(e, names, result_language=stored_language, client=client)
+               for e in result.get("ranking") or [] if isinstance(e, Mapping)]
     for entry in ranking:
-        entry["role"] = (roles or {}).get(str(entry.get("cluster")), "")
+        role = (roles or {}).get(str(entry.get("cluster")), "")
+        entry["role"] = client_text(role) if client else role
     robustness = result.get("robustness") or {}
+    decided = verdict(result)
     excluded = [
-        {**e, "display_name": cluster_name(e), "display_zh": cluster_zh(e)}
+        {**e, "display_name": cluster_name(e), "display_zh": cluster_zh(e),
+         "reason": text_in(e, "reason", page_language(), stored_language=stored_language)}
         for e in result.get("excluded") or []
         if isinstance(e, Mapping)
     ]
@@ -208,7 +232,9 @@ def result_context(
         "alternatives": ranking[1:3],
         "excluded": excluded,
         "robustness": robustness,
-        "clear_winner": bool(robustness.get("clear_winner", True)),
+        # One verdict for the page, the brief, the API and the export (METHODOLOGY §7).
+        "verdict": decided,
+        "clear_winner": decided.clear,
         "robustness_sentence": robustness_sentence(result),
         "robustness_details": robustness_details(result, names),
         "chart": ranking_chart(result),

@@ -85,6 +85,8 @@ def _result_page(
         "needs": presenters.needs_rows(assessment.intake, names),
         "sector_name": presenters.sector_name(assessment.sector),
         "brief_url": url_or_none("brief-token", assessment.token),
+        # The brief in either language, whatever language the assessment was made in.
+        "brief_languages": [("ko", "한국어"), ("en", "English")],
         **presenters.result_context(assessment.result, names, presenters.cluster_roles()),
     }
     return private(render(request, "web/result.html", context, status=status))

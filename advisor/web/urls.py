@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from advisor.web import public, staff
+from advisor.web import figures, public, staff
 
 urlpatterns = [
     # Public
@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Staff workspace
     path("staff/", staff.dashboard, name="staff-dashboard"),
+    path("staff/profile/", staff.profile, name="staff-profile"),
     path("staff/assessments/new/", staff.assessment_new, name="staff-assessment-new"),
     path("staff/assessments/<int:pk>/", staff.assessment_detail, name="staff-assessment"),
     path("staff/assessments/<int:pk>/whatif/", staff.whatif, name="staff-whatif"),
@@ -38,6 +39,9 @@ urlpatterns = [
         "staff/assessments/<int:pk>/whatif/save/", staff.whatif_save, name="staff-whatif-save"
     ),
     path("staff/assessments/<int:pk>/compare/", staff.compare, name="staff-compare"),
+    path("staff/compare/", staff.compare_assessments, name="staff-compare-assessments"),
+    path("staff/figures/", figures.figures_import, name="staff-figures-import"),
+    path("staff/figures/apply/", figures.figures_apply, name="staff-figures-apply"),
     path(
         "staff/assessments/<int:pk>/decision/", staff.decision_create, name="staff-decision"
     ),

@@ -51,10 +51,12 @@ def staff_required(view: ViewFunc) -> ViewFunc:
 def private(response: HttpResponse) -> HttpResponse:
     """Headers for a page reached by a secret link: never cached, indexed or leaked onwards.
 
-    ``no-referrer`` keeps the token out of the Referer header when someone follows a link
-    (for example to a source) from the result page.
+    ``same-origin`` keeps the token out of the Referer header of every request to another
+    site (a source's page, say), while the page's own forms still send their origin:
+    with ``no-referrer`` browsers send ``Origin: null`` and Django's CSRF check refused the
+    consultation request and the language switch (issue 13).
     """
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "no-store"
     return response

@@ -200,3 +200,15 @@ def test_whatif_matches_the_assessment_it_would_make(api, intake):
     created = api.post("/api/v1/assessments/", intake, format="json").json()
     assert whatif["ranking"] == created["ranking"]
     assert whatif["robustness"] == created["robustness"]
+
+
+def test_the_api_gives_the_same_verdict_as_the_page_and_the_brief(api, snapshot):
+    from advisor.engine.verdict import verdict
+
+    assessment = make_assessment(snapshot)
+    body = api.get(f"/api/v1/assessments/{assessment.token}/").json()
+    decided = verdict(assessment.result)
+    assert body["verdict"]["code"] == decided.code
+    assert body["verdict"]["clear_winner"] is decided.clear
+    assert body["verdict"]["percent"] == decided.percent
+    assert body["verdict"]["sentence"]

@@ -12,9 +12,9 @@ from django.utils import translation
 from openpyxl import Workbook
 
 KOREAN_HEADER = [
-    "회사명", "주력 분야", "보조 분야", "키워드", "단계", "언어",
+    "회사명", "주력 분야", "기타 분야", "키워드", "기업 유형", "언어",
     "연구 (0-5)", "생산 (0-5)", "시장 (0-5)", "자본 (0-5)", "비용 (0-5)", "인재 (0-5)",
-    "정책 (0-5)", "개방성 (0-5)", "실증 (0-5)", "제외 클러스터", "최소 조건",
+    "정책 (0-5)", "개방성 (0-5)", "실증 (0-5)", "제외할 도시군", "최소 조건",
 ]
 ENGLISH_HEADER = [
     "company_name", "sector", "secondary_sectors", "keywords", "stage", "language",

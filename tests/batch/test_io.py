@@ -319,3 +319,14 @@ def test_links_are_hyperlinks_and_what_excel_cannot_link_stays_text():
     assert sheet["A2"].hyperlink.target == "https://advisor.example/r/abc/"
     assert (sheet["A3"].value, sheet["A3"].hyperlink) == ("abc", None)
     assert sheet["A4"].value.startswith("https://x.example/aaa") and sheet["A4"].hyperlink is None
+
+
+def test_spreadsheets_with_the_earlier_korean_headers_still_read(snapshot):
+    from advisor.batch.columns import Vocabulary, resolve_columns
+
+    vocabulary = Vocabulary.for_snapshot(snapshot)
+    old = resolve_columns(["회사명", "주력 분야", "보조 분야", "단계", "제외 클러스터"], vocabulary)
+    new = resolve_columns(["회사명", "주력 분야", "기타 분야", "기업 유형", "제외할 도시군"],
+                          vocabulary)
+    assert old.index == new.index
+    assert {"secondary_sectors", "stage", "exclude"} <= set(new.index)

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from tests.briefs.factories import ensure_kb, make_assessment
+from tests.briefs.factories import ensure_kb, make_assessment, result_for
 
 FAKE_PDF = b"%PDF-1.7\n% fake brief\n"
 HOSTILE_NAME = "<script>alert(1)</script><img src=http://x>"
+CONSULTANT_LOGIN = "jkim_login7"
 DECISION_NOTE = "Start in Shenzhen with <b>hardware</b> partners.\nMove R&D to Hefei later."
 
 
@@ -58,9 +59,11 @@ def rendered(django_db_setup: None, django_db_blocker: Any,
 
     Also collects WeasyPrint's warnings (missing glyphs, refused or failed resources).
     """
+    from django.contrib.auth import get_user_model
+
     from advisor.briefs import fonts
     from advisor.briefs.render import render_brief_pdf, reset_weasy_state
-    from advisor.models import DecisionNote
+    from advisor.models import DecisionNote, StaffProfile
     from clusters.snapshot import clear_cache
 
     # The brief's own faces, as make setup builds them (a no-op when they are up to date).
@@ -79,17 +82,28 @@ def rendered(django_db_setup: None, django_db_blocker: Any,
                     clear_cache()
                     assessment = make_assessment("Sori Labs")
                     hostile = make_assessment(HOSTILE_NAME)
+                    # An assessment stored before the engine wrote both languages.
+                    old = make_assessment("Sori Labs")
+                    old.result = result_for("ko", i18n=False)
+                    old.save(update_fields=["result"])
+                    consultant = get_user_model().objects.create_user(
+                        CONSULTANT_LOGIN, first_name="Ji-hyun", last_name="Kim")
+                    StaffProfile.objects.create(
+                        user=consultant, name_ko="김지현", name_en="Jihyun Kim",
+                        title_ko="수석 컨설턴트", title_en="Senior Consultant")
                     for key, subject, language in (
                         ("ko", assessment, "ko"),
                         ("en", assessment, "en"),
+                        ("en_old", old, "en"),
                         ("hostile", hostile, "en"),
                     ):
                         decision = None
                         if key == "en":
-                            # The English brief also shows a consultant's note.
+                            # The English brief also shows a consultant's note, which
+                            # recommends another cluster than the engine's first.
                             decision = DecisionNote.objects.create(
                                 assessment=assessment, cluster="gba", city="shenzhen",
-                                note=DECISION_NOTE,
+                                note=DECISION_NOTE, author=consultant,
                             )
                         pdf = render_brief_pdf(subject, language, decision=decision)
                         path = out_dir / f"{key}.pdf"

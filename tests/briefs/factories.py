@@ -41,18 +41,25 @@ CITIES = {
 TODAY = dt.date(2026, 11, 21)
 
 
-def source(key: str, title: str, published: dt.date | None = None) -> kb.Source:
+def source(key: str, title: str, published: dt.date | None = None, *, title_en: str = "",
+           url: str = "", reference: str = "") -> kb.Source:
     return kb.Source.objects.update_or_create(
         key=key,
-        defaults={"kind": "seed", "title": title, "publisher": "KIC China",
-                  "published": published},
+        defaults={"kind": "seed", "title": title, "publisher": "KIC China (글로벌혁신센터)",
+                  "published": published, "title_en": title_en, "url": url,
+                  "reference": reference},
     )[0]
 
 
 def ensure_kb() -> dict[str, Any]:
     """The rows the brief reads; returns a few of them for tests to edit."""
-    src = source("brief-test-newsletter", "KIC China 주간 뉴스레터 403호", dt.date(2025, 1, 10))
-    src_gdp = source("brief-test-gdp", "2024년 1~3분기 도시별 GDP", dt.date(2024, 10, 31))
+    # Internal references (seed file names) that must never reach a client.
+    src = source("brief-test-newsletter", "KIC China 주간 뉴스레터 403호", dt.date(2025, 1, 10),
+                 title_en="KIC China weekly newsletter no. 403",
+                 url="https://kic.example.org/newsletter/403",
+                 reference="004_9a84cb771e895ce6.txt")
+    src_gdp = source("brief-test-gdp", "2024년 1~3분기 도시별 GDP", dt.date(2024, 10, 31),
+                     title_en="City GDP, Q1–Q3 2024", reference="docs/DATA.md")
     factors = {}
     for order, code in enumerate(FACTORS):
         ko, en = FACTOR_NAMES[code]
@@ -198,7 +205,40 @@ def ranking_entry(rank: int, code: str, score: float, sector_fit: float, needs_f
     }
 
 
-def result_for(language: str = "ko") -> dict[str, Any]:
+# The engine (method 2026.12 on) stores every text in both languages beside the stored one.
+CAVEATS_EN = {
+    "생활비와 임대료가 높아 초기 비용 부담이 큽니다.":
+        "High living costs and rents make the first years expensive.",
+    "외국 기업의 데이터 규제 부담이 있습니다.": "Data rules weigh on foreign firms.",
+}
+
+
+CITY_REASONS_EN = {
+    "음성인식 선도 기업과 국가 AI 개방 플랫폼이 있는 도시":
+        "Home of a speech-recognition leader and a national open AI platform",
+    "AI 인재와 자본이 가장 많이 모이는 도시": "The largest pool of AI talent and capital",
+    "하드웨어 공급망과 빠른 시제품 제작": "Hardware supply chain and fast prototyping",
+    "대학과 연구소가 가장 밀집한 도시": "The densest cluster of universities and institutes",
+    "낮은 비용과 서부 시장": "Low costs and the western market",
+}
+
+
+def with_i18n(result: dict[str, Any]) -> dict[str, Any]:
+    for entry in result["ranking"]:
+        for city in entry["cities"]:
+            city["detail_i18n"] = {"ko": city["reason"], "en": CITY_REASONS_EN[city["reason"]]}
+        entry["caveats_i18n"] = [{"ko": c, "en": CAVEATS_EN[c]} for c in entry["caveats"]]
+    for entry in result["excluded"]:
+        entry["reason_i18n"] = {"ko": entry["reason"], "en": "Excluded at the company's request."}
+    return result
+
+
+def result_for(language: str = "ko", *, i18n: bool = True) -> dict[str, Any]:
+    result = _stored_result(language)
+    return with_i18n(result) if i18n else result
+
+
+def _stored_result(language: str) -> dict[str, Any]:
     return {
         "ranking": [
             ranking_entry(1, "yrd", 81.4, 90.0, 74.2,

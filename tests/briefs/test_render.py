@@ -52,6 +52,13 @@ def test_the_english_brief_is_in_english(rendered: Any) -> None:
     # Both charts were drawn (they are SVG images served from memory by the fetcher).
     assert "Needsfit(sumofcontributions)" in text  # contributions chart
     assert "90·74" in text  # ranking chart: sector fit · needs fit under the first bar
+    # Its consultant recommends the Greater Bay Area: that leads, the ranking supports it.
+    assert "KICChinarecommendsGreaterBayArea" in text
+    assert "ranksYangtzeRiverDeltafirst" in text
+
+
+def test_the_flip_is_told_when_the_engine_leads(rendered: Any) -> None:
+    text = flat(rendered["en_old"]["text"])
     assert "Costmattered5outof5insteadof2" in text.replace("cost", "Cost")
 
 

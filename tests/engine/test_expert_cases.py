@@ -60,7 +60,9 @@ def test_drone_maker_needing_production_and_pilot_runs_goes_to_the_gba(snapshot)
     result = assess(snapshot, "drones", needs(2, 5, 2, 3, 3, 3, 3, 3, 5),
                     "소형 드론 제조, 비행제어")
     assert top(result) == ["gba"]
-    assert cities_of(result, "gba")[0] == "shenzhen"
+    # "드론" only names the company's own sector, so it decides no city: Shenzhen (DJI) and
+    # Guangzhou (XAG) both hold a drone specialty.
+    assert "shenzhen" in cities_of(result, "gba")
     assert result["robustness"]["clear_winner"]
 
 

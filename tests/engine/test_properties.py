@@ -6,6 +6,7 @@ import numpy as np
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from advisor import text
 from advisor.engine import IntakeError, parse_intake, rank
 from advisor.engine.intake import FIELDS
 from advisor.engine.prepared import prepare
@@ -21,7 +22,11 @@ KB = factory.build()  # module level: hypothesis runs many examples against one 
 needs_st = st.dictionaries(st.sampled_from(FACTORS), st.integers(0, 5))
 intake_st = st.fixed_dictionaries(
     {
-        "company_name": st.text(min_size=1, max_size=50).filter(lambda s: s.strip()),
+        # A name that is still a name after the intake's normalisation (advisor.text): not
+        # only invisible or control characters, no NUL or lone surrogate.
+        "company_name": st.text(min_size=1, max_size=50).filter(
+            lambda s: not text.problem(s) and text.clean_name(s)
+        ),
         "sector": st.sampled_from(SECTORS),
     },
     optional={

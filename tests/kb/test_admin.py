@@ -52,7 +52,7 @@ def test_an_edit_is_recorded_in_the_history_with_its_author(editor_client) -> No
     form = {
         "cluster": score.cluster_id, "factor": score.factor_id, "score": 77,
         "rationale_ko": score.rationale_ko, "rationale_en": score.rationale_en,
-        "source": score.source_id,
+        "source": score.source_id, "change_reason": "test",
     }
     assert editor_client.post(url, form).status_code == 302
     latest = score.history.latest()

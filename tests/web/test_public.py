@@ -194,7 +194,7 @@ def test_result_page_is_private_and_shows_the_ranking(client, assessment,
     with django_assert_num_queries(4):
         response = client.get(reverse("result", args=[assessment.token]))
     assert response.status_code == 200
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "noindex" in response["X-Robots-Tag"]
     assert response["Cache-Control"] == "no-store"
     html = response.content.decode()
@@ -208,7 +208,15 @@ def test_result_page_is_private_and_shows_the_ranking(client, assessment,
         assert f'data-cluster="{entry["cluster"]}"' in html
     # Robustness in one plain sentence.
     share = round(assessment.result["robustness"]["top_share"] * 100)
-    assert f"{share} %" in html
+    assert f"{share}%" in html  # Korean writes "86%", no space
+
+
+def test_result_page_offers_the_brief_in_the_other_language_too(client, assessment):
+    html = client.get(reverse("result", args=[assessment.token])).content.decode()
+    url = reverse("brief-token", args=[assessment.token])
+    assert f'href="{url}"' in html
+    other = "en" if assessment.language == "ko" else "ko"
+    assert f'href="{url}?lang={other}"' in html
 
 
 def test_result_page_links_the_pdf_brief(client, assessment):
@@ -303,3 +311,30 @@ def test_consultation_needs_the_token_and_a_post(client, assessment):
     )
     assert response.status_code == 404
     assert not Lead.objects.exists()
+
+
+def _with_marked_caveat(assessment):
+    result = dict(assessment.result)
+    result["ranking"] = [dict(e) for e in result["ranking"]]
+    result["ranking"][0]["caveats"] = ["임대료가 높다(검증 필요). 엔지니어 연봉이 높다(seed 003)."]
+    result["ranking"][0]["caveats_i18n"] = [{
+        "ko": "임대료가 높다(검증 필요). 엔지니어 연봉이 높다(seed 003).",
+        "en": "Rents are high (to verify). Engineers earn a lot (seed 003).",
+    }]
+    Assessment.objects.filter(pk=assessment.pk).update(result=result)
+
+
+def test_an_english_result_page_of_a_korean_assessment_reads_english(client, assessment):
+    _with_marked_caveat(assessment)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("result", args=[assessment.token]),
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Engineers earn a lot." in html
+    for internal in ("to verify", "seed 003", "Rents are high", "검증 필요", "엔지니어"):
+        assert internal not in html, internal
+
+
+def test_the_staff_page_keeps_the_verification_marks(staff_client, assessment):
+    _with_marked_caveat(assessment)
+    html = staff_client.get(reverse("staff-assessment", args=[assessment.pk])).content.decode()
+    assert "검증 필요" in html and "seed 003" in html

@@ -157,7 +157,7 @@ def test_detail_shows_result_scenarios_leads_and_decisions(staff_client, assessm
 def test_detail_names_the_company_stage_in_words_not_its_code(staff_client, make_assessment):
     assessment = make_assessment(stage="sme")
     html = staff_client.get(reverse("staff-assessment", args=[assessment.pk])).content.decode()
-    assert "<dd>중소기업</dd>" in html and "<dd>sme</dd>" not in html
+    assert "<dd>중소·중견기업</dd>" in html and "<dd>sme</dd>" not in html
 
 
 def test_decision_note_is_saved_and_shown_in_the_history(staff_client, assessment, staff_user):
@@ -254,7 +254,7 @@ def test_save_scenario_creates_a_child_and_keeps_the_original(staff_client, asse
                                                               staff_user):
     original = dict(Assessment.objects.values().get(pk=assessment.pk))
     data = {f"need_{code}": str(v) for code, v in BASE_NEEDS.items()}
-    data.update(need_cost="5", exclude=["west_hub"])
+    data.update(need_cost="5", exclude=["west_hub"], scenario_name="cost first")
     response = staff_client.post(reverse("staff-whatif-save", args=[assessment.pk]), data)
     scenario = Assessment.objects.exclude(pk=assessment.pk).get()
     assert response.status_code == 302

@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from advisor.engine import LANGUAGES, Intake, IntakeError, parse_intake
+from advisor.engine.verdict import verdict
 from advisor.services import assessment_create, assessment_preview, ranking_for
 from clusters.snapshot import get_snapshot
 
@@ -91,7 +92,7 @@ class Command(BaseCommand):
 
     def _read(self, name: str) -> Any:
         try:
-            text = sys.stdin.read() if name == "-" else Path(name).read_text("utf-8-sig")
+            text = _read_stdin() if name == "-" else Path(name).read_text("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             self.stderr.write(f"file: {exc} [unreadable]")
             raise CommandError(f"cannot read {name}", returncode=EXIT_BAD_INPUT) from exc
@@ -100,6 +101,16 @@ class Command(BaseCommand):
         except json.JSONDecodeError as exc:
             self.stderr.write(f"non_field_errors: {exc} [invalid_json]")
             raise CommandError("invalid JSON", returncode=EXIT_BAD_INPUT) from exc
+
+
+def _read_stdin() -> str:
+    """Standard input as UTF-8 text without a leading byte-order mark (Windows editors and
+    PowerShell's redirection write one), whatever the terminal's locale says."""
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is not None:
+        return raw.read().decode("utf-8-sig")
+    # Already text (a test's StringIO, an embedding program's stream).
+    return sys.stdin.read().removeprefix("\ufeff")
 
 
 def _width(text: str) -> int:
@@ -152,12 +163,13 @@ def _robustness_line(result: dict[str, Any]) -> str:
     robustness = result["robustness"]
     if not result["ranking"]:
         return _("No cluster is left after the knock-outs.")
+    decided = verdict(result)  # the same verdict as the page, the brief and the API
     values = {
-        "share": round(robustness["top_share"] * 100),
+        "share": decided.percent or 0,
         "samples": robustness["samples"],
         "margin": robustness["margin"] if robustness["margin"] is not None else 0.0,
     }
-    if robustness["clear_winner"]:
+    if decided.clear:
         line = _("Robustness: first in %(share)d%% of %(samples)d perturbed weightings; "
                  "lead %(margin).1f points (clear winner).") % values
     else:

@@ -54,15 +54,23 @@
     timer = setTimeout(rank, 150);
   }
 
+  // The scenario's name does not change the ranking: typing it asks the server nothing.
+  function ranks(event) {
+    return event.target.name !== "scenario_name";
+  }
+
   form.addEventListener("input", function (event) {
     var input = event.target;
+    if (!ranks(event)) return;
     if (input.type === "range") {
       var output = form.querySelector("output[for='" + input.id + "']");
       if (output) output.textContent = input.value;
     }
     schedule();
   });
-  form.addEventListener("change", schedule);
+  form.addEventListener("change", function (event) {
+    if (ranks(event)) schedule();
+  });
   form.addEventListener("reset", function () {
     // Let the browser restore the initial values first, then redraw.
     setTimeout(function () {

@@ -1,0 +1,89 @@
+"""Engine texts as a client reads them: in the reader's language, without internal material.
+
+Two presenter functions shared by the brief, the result page and the staff page:
+
+* :func:`text_in` picks an explanation in the reader's language from a stored result. The
+  engine (method 2026.12 on) stores every text it writes in both languages beside the
+  text in the intake's language (``reason_i18n``, ``caveats_i18n``, ...); older results
+  have only the stored text, which is right when the reader's language is the one the
+  assessment was made in, and otherwise the caller's ``rebuild`` says it again from the
+  stored intake and codes (see ``content._excluded_reason``).
+* :func:`client_text` removes what a client must not see from a knowledge-base text:
+  internal citation codes such as "(001)" or "(seed 003)", and clauses marked as not yet
+  verified ("(to verify)", "(검증 필요)"), which are dropped whole because nothing
+  unverified reaches a client (docs/DATA.md); staff pages keep the raw text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+# "(001)", "(seed 003)", "(seeds 001, 004)", "(시드 002)": citation codes of the seed files.
+_CODE = r"(?:seeds?\s*|시드\s*)?\d{3}"
+_CITATION = re.compile(rf"\s*[(（]\s*{_CODE}(?:\s*[,;/·]\s*{_CODE})*\s*[)）]", re.IGNORECASE)
+# A verification mark, in either language.
+_UNVERIFIED = re.compile(r"[(（]\s*(?:to verify|검증\s*필요)\s*[)）]|\bto verify\b|검증\s*필요",
+                         re.IGNORECASE)
+# Clause ends: a semicolon, or a full stop (or Korean sentence end) followed by a space.
+_CLAUSE = re.compile(r"(?<=[;；])\s+|(?<=[.。!?])\s+")
+
+
+def client_text(text: str) -> str:
+    """``text`` without seed citation codes and without its unverified clauses; "" when
+    nothing verified is left. Example: "Rents are high (to verify); engineers earn CNY
+    0.5–1m (seed 003)." -> "Engineers earn CNY 0.5–1m."
+    """
+    if not text:
+        return ""
+    clauses = [c for c in _CLAUSE.split(str(text).strip()) if c]
+    kept = [c for c in clauses if not _UNVERIFIED.search(c)]
+    if not kept:
+        return ""
+    joined = " ".join(kept)
+    joined = _CITATION.sub("", joined).strip()
+    # A clause dropped after a colon or semicolon may leave a dangling separator.
+    joined = re.sub(r"\s*[;:；]\s*$", ".", joined)
+    if len(kept) < len(clauses) and joined[:1].islower():
+        joined = joined[:1].upper() + joined[1:]
+    return joined
+
+
+def text_in(
+    entry: Mapping[str, Any],
+    field: str,
+    language: str,
+    *,
+    stored_language: str | None,
+    rebuild: Callable[[], Any] | None = None,
+    strict: bool = False,
+) -> Any:
+    """The text (or list of texts) ``entry[field]`` in ``language`` ("ko" | "en").
+
+    1. ``entry[field + "_i18n"][language]`` when the engine stored both languages (a
+       mapping for a text; for a list field, a list of such mappings parallel to it);
+    2. else the stored ``entry[field]`` when the assessment was made in ``language``;
+    3. else ``rebuild()`` (the caller's rebuild from the stored intake and codes) when
+       given and it returns something;
+    4. else the stored text, or with ``strict`` nothing ("" or []): a client document
+       in one language leaves out what it cannot say in that language.
+    """
+    lang = "en" if str(language).startswith("en") else "ko"
+    stored = entry.get(field)
+    i18n = entry.get(f"{field}_i18n")
+    if isinstance(i18n, Mapping) and i18n.get(lang):
+        return i18n[lang]
+    if isinstance(i18n, list) and isinstance(stored, list) and len(i18n) == len(stored):
+        texts = [item.get(lang) if isinstance(item, Mapping) else None for item in i18n]
+        if all(texts):
+            return texts
+    if stored_language and str(stored_language).startswith(lang):
+        return stored if stored is not None else ""
+    if rebuild is not None:
+        rebuilt = rebuild()
+        if rebuilt:
+            return rebuilt
+    if strict or stored is None:
+        return [] if isinstance(stored, list) else ""
+    return stored
