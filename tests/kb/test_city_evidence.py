@@ -96,7 +96,7 @@ def test_sector_specific_scores_cover_every_strength_of_four_and_are_sourced():
     assert not missing, f"strength >= 4 without a sector-specific factor score: {missing}"
     for row in rows:
         label = (row.cluster.code, row.sector.code, row.factor.code)
-        assert row.factor.code in {"manufacturing", "market", "research", "policy"}, label
+        assert row.factor.code in {"manufacturing", "market", "research", "policy", "cost"}, label
         assert 0 <= row.score <= 100, label
         assert row.rationale_ko and row.rationale_en, label
         assert row.source.title, label
