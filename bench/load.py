@@ -235,6 +235,9 @@ def wrk(url: str, *, connections: int, seconds: int, method: str = "GET", body: 
         raise SystemExit(f"wrk printed no result:\n{out}")
     result = json.loads(line[len("RESULT "):])
     result["errors"] = sum(result[k] for k in ("connect", "read", "write", "status", "timeout"))
+    # A run in which no response came back at all (the server stalled for the whole run)
+    # has no latency to compare: it counts as a failure, never as a met target.
+    result["stalled"] = result["requests"] == 0
     result["rps"] = result["requests"] / result["seconds"]
     result["briefs"] = renderer.count
     return result
@@ -300,12 +303,15 @@ def main() -> None:
                 for side, target in (("floor", floor_url), ("app", url)):
                     runs[side] = wrk(target, connections=connections, seconds=args.seconds,
                                      assessment=assessment, tmp=tmp, **spec)
-                ratio = runs["app"]["p99"] / max(runs["floor"]["p99"], 1e-9)
+                ratio = (float("inf") if runs["app"]["stalled"] or runs["floor"]["stalled"]
+                         else runs["app"]["p99"] / runs["floor"]["p99"])
                 for side, r in runs.items():
                     tail = ""
                     if side == "app":
                         ok = ratio <= TARGET_P99 and r["errors"] == 0
                         tail = f"  {ratio:5.2f}x ({'met' if ok else 'NOT met'})"
+                    if r["stalled"]:
+                        tail += "  NO RESPONSE during the run"
                     print(f"{name:8} {connections:>5} {side:5} {r['rps']:7.1f} {r['p50']:8.1f} "
                           f"{r['p95']:8.1f} {r['p99']:8.1f} {r['errors']:>6} "
                           f"{r['briefs']:>6}{tail}", flush=True)
