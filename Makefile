@@ -9,6 +9,8 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 APT_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 \
 	poppler-utils gettext chromium
+# bench/load.py's HTTP load generator, installed by `make bench` only.
+BENCH_APT_PACKAGES := wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test setup system-packages venv fonts migrate kb staff serve worker lint messages \
@@ -80,10 +82,9 @@ messages: venv ## Refresh the translation catalogues after changing strings
 	$(PY) manage.py makemessages -l ko -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=docs --ignore=fixtures --no-location --no-obsolete
 	$(PY) manage.py makemessages -d djangojs -l ko -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=docs --ignore=fixtures --no-location --no-obsolete
 
-bench: setup
-	$(PY) bench/engine.py
-	$(PY) bench/brief.py
-	$(PY) bench/batch.py
+bench: setup ## Every benchmark, then one table (engine, batch, brief, load); LOAD_SECONDS=60
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(BENCH_APT_PACKAGES)"
+	$(PY) bench/all.py --load-seconds $(or $(LOAD_SECONDS),60)
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache
