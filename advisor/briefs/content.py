@@ -35,7 +35,11 @@ from clusters.snapshot import Snapshot, SourceRef
 from clusters.vocabulary import KOREA_LINK_KINDS
 
 # Metrics shown for each recommended city, in this order (the latest period of each).
-CITY_METRICS = ("gdp", "gdp_real_growth", "gdp_nominal_growth", "trade", "trade_growth")
+# The latest full-year GDP comes first, then the latest partial-year figures, each with its
+# period.
+CITY_METRICS = (
+    "gdp_full_year", "gdp", "gdp_real_growth", "gdp_nominal_growth", "trade", "trade_growth",
+)
 MAX_CITIES_IN_DEPTH = 4
 MAX_ZONES = 6
 MAX_FIRMS = 8
@@ -381,27 +385,37 @@ def _specialties(snapshot: Snapshot | None) -> Mapping[str, Any]:
 
 def _zones(cluster: str, city_slugs: list[str], sectors: list[str], language: str,
            sources: Sources) -> list[dict[str, Any]]:
+    """The top cluster's zones that concern the company: those focused on its main sector
+    anywhere in the cluster, and, in the recommended cities, those focused on a secondary
+    sector or on no sector in particular (a general high-tech zone). A zone of another
+    sector, or of a secondary sector in another city (a battery recycler is not shown a
+    petrochemical park elsewhere), is left out; so is one resting on an unverified judgement."""
     zones = (
         kb.Zone.objects.filter(city__cluster__code=cluster)
         .select_related("city", "source")
         .prefetch_related("sectors")
     )
-    def relevance(zone: kb.Zone) -> tuple[int, int, str]:
-        in_sector = any(s.code in sectors for s in zone.sectors.all())
-        in_city = zone.city.slug in city_slugs
-        return (0 if in_sector else 1, 0 if in_city else 1, zone.key)
+    main = set(sectors[:1])
 
-    chosen = sorted(zones, key=relevance)
-    # Zones focused on the company's sectors come first; fill up with zones in the
-    # recommended cities, then stop: a list of every zone would bury the relevant ones.
-    chosen = [z for z in chosen if relevance(z)[:2] != (1, 1)][:MAX_ZONES]
+    def relevance(zone: kb.Zone) -> tuple[int, int, str] | None:
+        codes = {s.code for s in zone.sectors.all()}
+        in_city = zone.city.slug in city_slugs
+        if codes & main:
+            return (0, 0 if in_city else 1, zone.key)
+        if in_city and (codes & set(sectors) or not codes):
+            return (1 if codes else 2, 0, zone.key)
+        return None
+
+    ranked = [(rank, z) for z in zones
+              if (rank := relevance(z)) is not None and not sources.is_unverified(z.source)]
+    chosen = [z for _, z in sorted(ranked, key=lambda pair: pair[0])][:MAX_ZONES]
     en = _lang(language) == "en"
     return [{
         "name": z.name_en if en else z.name_ko,
         "zh": z.name_zh,
         "city": (z.city.name_en if en else z.city.name_ko),
         "kind": z.get_kind_display(),
-        "description": z.description_en if en else z.description_ko,
+        "description": client_text(z.description_en if en else z.description_ko),
         "source_no": sources.cite(z.source),
     } for z in chosen]
 
@@ -478,10 +492,12 @@ def _firms(cluster: str, sectors: list[str], language: str,
 
 def _events(after: dt.date, sectors: list[str], city_slugs: list[str], language: str,
             sources: Sources) -> list[dict[str, Any]]:
+    """Events not yet over on the brief's date (``after``) that concern the company: in one of
+    its sectors, or concerning every sector and held in a recommended city. An event whose
+    dates rest on an unverified judgement is not listed."""
     events = (
-        kb.Event.objects.filter(starts__gt=after)
-        # An event concerns the company when it is in one of its sectors, or concerns every
-        # sector and takes place in a recommended city.
+        kb.Event.objects.filter(ends__gte=after)
+        .exclude(source__kind=kb.Source.Kind.TO_VERIFY)
         .filter(
             Q(sectors__code__in=sectors)
             | Q(sectors__isnull=True, city__slug__in=city_slugs)

@@ -108,7 +108,7 @@ def test_batch_export_has_one_row_per_company(staff_client, batch):
     assert "창장삼각주 (长三角)" in values
     assert 80.0 in values and 75.0 in values and 70.0 in values
     assert "허페이 (合肥)" in values
-    assert data["기업 유형"] == "중소기업" and data["기타 분야(선택)"] == "로봇"
+    assert data["기업 유형"] == "중소·중견기업" and data["기타 분야(선택)"] == "로봇"
     assert data["인재 (0-5)"] == 5 and data["연구개발 역량 (0-5)"] == 4
     assert data["결정 메모"].endswith(": 광저우 파트너") and data["상담 진행 상태"] == "연락 완료"
     robustness = next(c for c in sheet[2] if c.value == 0.86)

@@ -69,7 +69,7 @@ def test_each_link_cites_its_source_once_as_a_numbered_note() -> None:
     numbers = {row["name"]: row["source_no"] for row in yancheng["links"]}
     assert numbers["중한(옌청)산업원"] == 1  # cited first: listed first
     assert numbers["기아 옌청 공장"] == numbers["SK온 옌청 배터리 공장"] == 2
-    assert [line.key for line in sources.lines()] == ["park-news", "news"]
+    assert [line.key for line in sources._lines.values()] == ["park-news", "news"]
 
 
 def test_an_english_brief_reads_english_names_kinds_and_details() -> None:

@@ -127,7 +127,8 @@ def test_the_latest_full_year_gdp_is_shown_with_its_period(client):
 
 
 def test_the_filtered_pages_keep_a_constant_number_of_queries(client, django_assert_num_queries):
-    with django_assert_num_queries(7):
+    # + the Korean network of the city and one prefetch of its sectors
+    with django_assert_num_queries(9):
         page(client, "city-detail", "shenzhen", sector="batteries")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         page(client, "cluster-detail", "yrd", sector="ai")
