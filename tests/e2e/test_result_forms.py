@@ -56,7 +56,8 @@ def test_the_consultation_request_is_sent_from_the_result_page(live_server, page
     page.wait_for_load_state()
 
     assert page.url.split("#")[0] == url
-    assert "상담과 관련해 KIC China에서 연락드리겠습니다" in page.locator("[data-testid=consult-thanks]").inner_text()
+    thanks = page.locator("[data-testid=consult-thanks]").inner_text()
+    assert "상담과 관련해 KIC China에서 연락드리겠습니다" in thanks
     lead = Lead.objects.get(assessment=stored_result)
     assert lead.message == "상하이와 허페이 중 어디가 나을지 상담받고 싶습니다."
     assert violations == []
