@@ -103,4 +103,8 @@ def client_text(text: str) -> str:
     kept = " ".join(s for s in sentences if s)
     kept = _PAREN.sub(_without_codes, kept)
     kept = re.sub(r"\s+([.,;:!?。])", r"\1", kept)
-    return re.sub(r"\s{2,}", " ", kept).strip()
+    kept = re.sub(r"\s{2,}", " ", kept).strip()
+    # A dropped leading clause can leave a sentence that starts in lower case.
+    if kept[:1].islower() and not text.strip()[:1].islower():
+        kept = kept[:1].upper() + kept[1:]
+    return kept

@@ -8,47 +8,20 @@ Two presenter functions shared by the brief, the result page and the staff page:
   have only the stored text, which is right when the reader's language is the one the
   assessment was made in, and otherwise the caller's ``rebuild`` says it again from the
   stored intake and codes (see ``content._excluded_reason``).
-* :func:`client_text` removes what a client must not see from a knowledge-base text:
-  internal citation codes such as "(001)" or "(seed 003)", and clauses marked as not yet
-  verified ("(to verify)", "(검증 필요)"), which are dropped whole because nothing
-  unverified reaches a client (docs/DATA.md); staff pages keep the raw text.
+* :func:`client_text` (from ``clusters.citations``, the one implementation, also used by
+  the knowledge-base pages and API) removes what a client must not see from a
+  knowledge-base text: internal citation codes such as "(001)" or "(seed 003)", and clauses
+  marked as not yet verified ("(to verify)", "(검증 필요)"); staff pages keep the raw text.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-# "(001)", "(seed 003)", "(seeds 001, 004)", "(시드 002)": citation codes of the seed files.
-_CODE = r"(?:seeds?\s*|시드\s*)?\d{3}"
-_CITATION = re.compile(rf"\s*[(（]\s*{_CODE}(?:\s*[,;/·]\s*{_CODE})*\s*[)）]", re.IGNORECASE)
-# A verification mark, in either language.
-_UNVERIFIED = re.compile(r"[(（]\s*(?:to verify|검증\s*필요)\s*[)）]|\bto verify\b|검증\s*필요",
-                         re.IGNORECASE)
-# Clause ends: a semicolon, or a full stop (or Korean sentence end) followed by a space.
-_CLAUSE = re.compile(r"(?<=[;；])\s+|(?<=[.。!?])\s+")
+from clusters.citations import client_text
 
-
-def client_text(text: str) -> str:
-    """``text`` without seed citation codes and without its unverified clauses; "" when
-    nothing verified is left. Example: "Rents are high (to verify); engineers earn CNY
-    0.5–1m (seed 003)." -> "Engineers earn CNY 0.5–1m."
-    """
-    if not text:
-        return ""
-    clauses = [c for c in _CLAUSE.split(str(text).strip()) if c]
-    kept = [c for c in clauses if not _UNVERIFIED.search(c)]
-    if not kept:
-        return ""
-    joined = " ".join(kept)
-    joined = _CITATION.sub("", joined).strip()
-    # A clause dropped after a colon or semicolon may leave a dangling separator.
-    joined = re.sub(r"\s*[;:；]\s*$", ".", joined)
-    if len(kept) < len(clauses) and joined[:1].islower():
-        joined = joined[:1].upper() + joined[1:]
-    return joined
-
+__all__ = ["client_text", "text_in"]
 
 def text_in(
     entry: Mapping[str, Any],
