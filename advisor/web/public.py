@@ -221,10 +221,13 @@ def method(request: HttpRequest) -> HttpResponse:
         "caveat_score": m.CAVEAT_SCORE,
     }
     language = get_language() or "ko"
-    snapshot_names = {c.code: c.name.with_zh(language) for c in get_snapshot().clusters}
+    snapshot = get_snapshot()
+    snapshot_names = {c.code: c.name.with_zh(language) for c in snapshot.clusters}
     validation = method_validation()
     for row in validation["rows"]:
         row["answer_name"] = snapshot_names.get(row["answer"])
+        city = snapshot.cities.get(row["city"] or "")
+        row["city_name"] = city.name.with_zh(language) if city else row["city"]
         row["accepted_names"] = [snapshot_names.get(code) or code for code in row["accepted"]]
     return render(
         request,

@@ -215,9 +215,19 @@ def test_result_page_is_private_and_shows_the_ranking(client, assessment,
 def test_result_page_offers_the_brief_in_the_other_language_too(client, assessment):
     html = client.get(reverse("result", args=[assessment.token])).content.decode()
     url = reverse("brief-token", args=[assessment.token])
-    assert f'href="{url}"' in html
-    other = "en" if assessment.language == "ko" else "ko"
-    assert f'href="{url}?lang={other}"' in html
+    # The main button gives the brief in the page's language (Korean by default) ...
+    assert f'href="{url}?lang=ko" hreflang="ko" data-testid="pdf-link"' in html
+    # ... and the other language is offered beside it.
+    assert f'href="{url}?lang=en"' in html
+
+
+def test_an_english_page_gives_the_english_brief_first(client, assessment):
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("result", args=[assessment.token]),
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    url = reverse("brief-token", args=[assessment.token])
+    assert f'href="{url}?lang=en" hreflang="en" data-testid="pdf-link"' in html
+    assert f'href="{url}?lang=ko"' in html
 
 
 def test_result_page_links_the_pdf_brief(client, assessment):
